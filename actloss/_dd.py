@@ -1,0 +1,52 @@
+"""Error-free transformations (double-double pieces) on numpy arrays.
+
+Used where a rounded argument would be amplified: exp(u) for |u| near 700
+turns the 0.5 ulp rounding of u into ~350 ulp of the result unless the
+rounding error of u is carried along and applied as exp(u_hi) * (1 + u_lo).
+
+All functions are elementwise and exact for finite inputs whose magnitudes
+stay below ~1e300 (Veltkamp splitting multiplies by 2**27 + 1).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_SPLITTER = 134217729.0  # 2**27 + 1
+
+
+def split(a):
+    """a == hi + lo with hi holding the top 26 bits (Veltkamp)."""
+    t = _SPLITTER * a
+    hi = t - (t - a)
+    return hi, a - hi
+
+
+def two_sum(a, b):
+    """s + err == a + b exactly (Knuth)."""
+    s = a + b
+    bb = s - a
+    err = (a - (s - bb)) + (b - bb)
+    return s, err
+
+
+def two_prod(a, b):
+    """p + err == a * b exactly (Dekker), barring overflow/underflow."""
+    p = a * b
+    ah, al = split(a)
+    bh, bl = split(b)
+    err = ((ah * bh - p) + ah * bl + al * bh) + al * bl
+    return p, err
+
+
+def mul_dd_const(x, c_hi, c_lo):
+    """x * (c_hi + c_lo) as a double-double (hi, lo)."""
+    p, e = two_prod(x, c_hi)
+    return p, e + x * c_lo
+
+
+def div_dd(x, d):
+    """x / d as a double-double (hi, lo): hi = fl(x/d), lo its residual / d."""
+    q = x / d
+    p, e = two_prod(q, d)
+    return q, ((x - p) - e) / d
