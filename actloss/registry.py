@@ -157,12 +157,14 @@ class Function:
             self.validate(out)
         return out
 
-    def unknown_param_message(self, option: str) -> str:
+    def takes(self) -> str:
+        """'takes --alpha, --beta' or 'takes no parameters'."""
         if self.params:
-            takes = "takes " + ", ".join(p.option for p in self.params)
-        else:
-            takes = "takes no parameters"
-        return f"{self.name} does not take {option}; it {takes}"
+            return "takes " + ", ".join(p.option for p in self.params)
+        return "takes no parameters"
+
+    def unknown_param_message(self, option: str) -> str:
+        return f"{self.name} does not take {option}; it {self.takes()}"
 
     # ----- kernels ----------------------------------------------------
     def _kernels(self) -> tuple[Callable[..., Any], Callable[..., Any]]:

@@ -1,0 +1,161 @@
+"""Rendering of eval/grad results: plain, csv, json, and rich tables on a terminal."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+from actloss import io
+from actloss.errors import InputError
+
+
+def label(record, params, derivative: bool = False) -> str:
+    """'elu(x; alpha=0.5)' or "gelu′(x)" for titles and JSON."""
+    name = record.name + ("′" if derivative else "")
+    shown = "; ".join(f"{k}={_pv(v)}" for k, v in params.items())
+    return f"{name}(x{'; ' + shown if shown else ''})"
+
+
+def _pv(v) -> str:
+    return repr(v) if isinstance(v, float) else str(v)
+
+
+def _column(record, derivative: bool) -> str:
+    return record.name + ("'" if derivative else "")
+
+
+def compute(record, params, x, derivative: bool):
+    fn = record.derivative if derivative else record.value
+    return fn(x, **params)
+
+
+def stream_elementwise(records, bound, derivative, fmt, precision) -> None:
+    """Chunked stdin -> stdout for elementwise functions (constant memory)."""
+    out = sys.stdout.buffer
+    total = 0
+    for chunk, lines_before in io.iter_chunks(sys.stdin.buffer):
+        x = io.parse_flat(chunk, lines_before, "stdin")
+        if x.size == 0:
+            continue
+        ys = [compute(r, p, x, derivative) for r, p in zip(records, bound)]
+        if fmt == "csv":
+            if total == 0:
+                out.write(_csv_header(records, derivative))
+            out.write(io.rows_of(np.column_stack([x] + ys), precision, sep=","))
+        elif len(ys) == 1:
+            out.write(io.lines_of(ys[0], precision))
+        else:
+            out.write(io.rows_of(np.column_stack(ys), precision))
+        total += x.size
+    if total == 0:
+        raise InputError("no numbers on stdin")
+
+
+def _csv_header(records, derivative) -> bytes:
+    return (",".join(["x"] + [_column(r, derivative) for r in records]) + "\n").encode()
+
+
+def _read_input(call, input_path, vector):
+    if call.numbers:
+        x = io.parse_tokens(call.numbers)
+        source = "the arguments"
+        if vector:
+            x = x.reshape(1, -1)
+    elif input_path:
+        x = io.read_file(input_path, vector)
+        source = repr(input_path)
+    else:
+        data = sys.stdin.buffer.read()
+        x = io.parse_rows(data) if vector else io.parse_flat(data)
+        source = "stdin"
+    if x.size == 0:
+        raise InputError(f"no numbers in {source}")
+    return x
+
+
+def evaluate_all(records, bound, call, input_path, derivative, fmt, precision, vector) -> None:
+    x = _read_input(call, input_path, vector)
+    ys = [compute(r, p, x, derivative) for r, p in zip(records, bound)]
+    out = sys.stdout.buffer
+    if fmt == "json":
+        objs = [
+            {
+                "function": r.name,
+                "parameters": {k: io.json_number(v) if isinstance(v, float) else v for k, v in p.items()},
+                "quantity": ("jacobian" if vector else "derivative") if derivative else "value",
+                "x": io.json_array(x, precision),
+                "y": io.json_array(y, precision),
+            }
+            for r, p, y in zip(records, bound, ys)
+        ]
+        out.write(io.dumps_json(objs[0] if len(objs) == 1 else objs))
+        return
+    if fmt == "table":
+        return _table(records, bound, x, ys, derivative, vector, precision)
+    if not vector:
+        if fmt == "csv":
+            out.write(_csv_header(records, derivative))
+            out.write(io.rows_of(np.column_stack([x] + ys), precision, sep=","))
+        elif len(ys) == 1:
+            out.write(io.lines_of(ys[0], precision))
+        else:
+            out.write(io.rows_of(np.column_stack(ys), precision))
+        return
+    y = ys[0]
+    n = x.shape[-1]
+    if fmt == "csv":
+        if derivative:
+            head = ["vector", "row"] + [f"d_x{j}" for j in range(n)]
+            out.write((",".join(head) + "\n").encode())
+            for v, jac in enumerate(y):
+                for i, row in enumerate(jac):
+                    out.write(f"{v},{i},".encode() + io.rows_of(row.reshape(1, -1), precision, sep=","))
+        else:
+            head = [f"x{j}" for j in range(n)] + [f"y{j}" for j in range(y.shape[-1])]
+            out.write((",".join(head) + "\n").encode())
+            out.write(io.rows_of(np.hstack([x, y]), precision, sep=","))
+        return
+    if derivative:
+        blocks = [io.rows_of(jac, precision) for jac in y]
+        out.write(b"\n".join(blocks))
+    else:
+        out.write(io.rows_of(y, precision))
+
+
+def _table(records, bound, x, ys, derivative, vector, precision) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    f = lambda v: io.fmt(float(v), precision)  # noqa: E731
+    if not vector:
+        title = ", ".join(label(r, p, derivative) for r, p in zip(records, bound))
+        table = Table(title=title, title_justify="left")
+        table.add_column("x", justify="right")
+        for r in records:
+            table.add_column(label(r, {}, derivative).replace("(x)", "(x)"), justify="right")
+        for i in range(x.size):
+            table.add_row(f(x[i]), *[f(y[i]) for y in ys])
+        console.print(table)
+        return
+    r, p, y = records[0], bound[0], ys[0]
+    for v in range(x.shape[0]):
+        title = label(r, p, derivative) + (f"  vector {v + 1}" if x.shape[0] > 1 else "")
+        table = Table(title=title, title_justify="left")
+        if derivative:
+            table.add_column("∂out_i/∂x_j", justify="right")
+            for j in range(x.shape[1]):
+                table.add_column(f"x{j}={f(x[v, j])}", justify="right")
+            for i, row in enumerate(y[v]):
+                table.add_row(f"out{i}", *[f(c) for c in row])
+        else:
+            table.add_column("i", justify="right")
+            table.add_column("x", justify="right")
+            table.add_column("y", justify="right")
+            for i in range(y.shape[-1]):
+                xi = f(x[v, i]) if i < x.shape[1] else ""
+                table.add_row(str(i), xi, f(y[v, i]))
+            if r.shape == "glu":
+                table.caption = f"value half a = x[:{y.shape[-1]}], gate half b = x[{y.shape[-1]}:]"
+        console.print(table)

@@ -1,0 +1,238 @@
+"""Reading numbers and writing results: the I/O contract of eval and grad.
+
+Input: numbers separated by whitespace, commas or newlines (text), CSV, or
+.npy. Vector functions read one vector per line. Output: shortest round-trip
+text (exactly ``repr(float)``: ``nan``, ``inf``, ``-inf``), or N significant
+digits, as plain lines, CSV or strict JSON.
+
+Parsing and formatting are the cost of a streaming CLI, so both have a fast
+path (orjson parses and prints float64 in C, with the same shortest
+round-trip digits as ``repr``) and a careful fallback that names the bad
+token and its line.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import BinaryIO, Iterator
+
+import numpy as np
+import orjson
+
+from actloss.errors import InputError, ShapeError
+
+CHUNK = 1 << 22  # bytes read at a time when streaming
+
+_SEP = re.compile(rb"[\s,]+")
+_SHORT_NEG_EXP = re.compile(rb"e-(\d)(?=\n|$)")
+
+
+# ---------------------------------------------------------------------------
+# parsing
+# ---------------------------------------------------------------------------
+
+def _bad_token(buf: bytes, line_offset: int, source: str) -> InputError:
+    for lineno, line in enumerate(buf.split(b"\n"), start=line_offset + 1):
+        for tok in _SEP.split(line.strip()):
+            if not tok:
+                continue
+            try:
+                float(tok)
+            except ValueError:
+                text = tok.decode("utf-8", "replace")
+                if len(text) > 40:
+                    text = text[:37] + "..."
+                return InputError(f"not a number: {text!r} ({source}, line {lineno})")
+    return InputError(f"could not read the numbers ({source})")
+
+
+def parse_flat(buf: bytes, line_offset: int = 0, source: str = "stdin") -> np.ndarray:
+    """All numbers in ``buf`` as a 1-D float64 array (fast path, then a careful one)."""
+    body = buf.strip()
+    if not body:
+        return np.empty(0, dtype=np.float64)
+    if b" " not in body and b"\t" not in body:
+        try:
+            values = orjson.loads(b"[" + body.replace(b"\n", b",") + b"]")
+            return np.array(values, dtype=np.float64)
+        except (orjson.JSONDecodeError, TypeError, ValueError, OverflowError):
+            pass
+    tokens = [t for t in _SEP.split(body) if t]
+    try:
+        return np.array([float(t) for t in tokens], dtype=np.float64)
+    except ValueError:
+        raise _bad_token(buf, line_offset, source) from None
+
+
+def parse_tokens(tokens: list[str], source: str = "arguments") -> np.ndarray:
+    """Numbers given on the command line (commas inside a token also separate)."""
+    out = []
+    for tok in tokens:
+        for part in tok.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            try:
+                out.append(float(part))
+            except ValueError:
+                raise InputError(f"not a number: {part!r} ({source})") from None
+    return np.array(out, dtype=np.float64)
+
+
+def parse_rows(buf: bytes, source: str = "stdin") -> np.ndarray:
+    """One vector per non-blank line, all of one length: a 2-D float64 array."""
+    rows = []
+    width = None
+    for lineno, line in enumerate(buf.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        row = parse_flat(line, lineno - 1, source)
+        if width is None:
+            width = row.size
+        elif row.size != width:
+            raise ShapeError(
+                f"every vector needs the same length: line {lineno} of {source} has {row.size} numbers, "
+                f"expected {width} (as on the first line)"
+            )
+        rows.append(row)
+    if not rows:
+        return np.empty((0, 0), dtype=np.float64)
+    return np.vstack(rows)
+
+
+def iter_chunks(stream: BinaryIO, size: int = CHUNK) -> Iterator[tuple[bytes, int]]:
+    """Split a byte stream into chunks that end between two numbers.
+
+    Yields (chunk, number of newlines before it) so that errors can name lines.
+    """
+    rest = b""
+    lines = 0
+    while True:
+        data = stream.read(size)
+        if not data:
+            break
+        data = rest + data
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            m = None
+            for m in re.finditer(rb"[\s,]", data):
+                pass
+            cut = m.start() if m else -1
+        if cut < 0:
+            rest = data
+            continue
+        chunk, rest = data[: cut + 1], data[cut + 1 :]
+        yield chunk, lines
+        lines += chunk.count(b"\n")
+    if rest.strip():
+        yield rest, lines
+
+
+def read_file(path: str, vector: bool) -> np.ndarray:
+    """Numbers from .npy, .csv or text; vectors as rows (2-D) when ``vector``."""
+    import os
+
+    if not os.path.exists(path):
+        raise InputError(f"no such input file: {path!r}")
+    if os.path.isdir(path):
+        raise InputError(f"input is a directory, not a file: {path!r}")
+    if path.lower().endswith(".npy"):
+        try:
+            arr = np.load(path, allow_pickle=False)
+        except (ValueError, OSError) as exc:
+            raise InputError(f"cannot read {path!r} as .npy: {exc}") from None
+        if not np.issubdtype(arr.dtype, np.number):
+            raise InputError(f"{path!r} holds {arr.dtype} data, expected numbers")
+        arr = np.asarray(arr, dtype=np.float64)
+        if vector:
+            return arr.reshape(1, -1) if arr.ndim <= 1 else arr.reshape(-1, arr.shape[-1])
+        return arr.reshape(-1)
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise InputError(f"cannot read {path!r}: {exc.strerror}") from None
+    name = os.path.basename(path)
+    if path.lower().endswith(".csv"):
+        data = _strip_csv_header(data)
+    return parse_rows(data, name) if vector else parse_flat(data, 0, name)
+
+
+def _strip_csv_header(data: bytes) -> bytes:
+    first, nl, rest = data.partition(b"\n")
+    cells = [c.strip() for c in first.split(b",") if c.strip()]
+    try:
+        [float(c) for c in cells]
+    except ValueError:
+        return rest
+    return data
+
+
+# ---------------------------------------------------------------------------
+# formatting
+# ---------------------------------------------------------------------------
+
+def fmt(v: float, precision: int | None = None) -> str:
+    """One number: repr (shortest round-trip) or ``precision`` significant digits."""
+    if precision is None or not math.isfinite(v):
+        return repr(float(v))
+    return f"{v:.{precision}g}"
+
+
+def lines_of(y: np.ndarray, precision: int | None = None) -> bytes:
+    """One number per line, newline-terminated; identical to '\\n'.join(map(repr, y))."""
+    y = np.ascontiguousarray(y, dtype=np.float64).reshape(-1)
+    if y.size == 0:
+        return b""
+    if precision is not None:
+        return ("\n".join(fmt(v, precision) for v in y.tolist()) + "\n").encode()
+    out = orjson.dumps(y, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].replace(b",", b"\n")
+    if b"e-" in out:
+        # orjson writes 1e-7 where repr writes 1e-07
+        out = _SHORT_NEG_EXP.sub(rb"e-0\1", out)
+    if b"null" in out:
+        bad = ~np.isfinite(y)
+        parts = out.split(b"\n")
+        for i in np.flatnonzero(bad).tolist():
+            parts[i] = repr(float(y[i])).encode()
+        out = b"\n".join(parts)
+    return out + b"\n"
+
+
+def rows_of(table: np.ndarray, precision: int | None = None, sep: str = " ") -> bytes:
+    """A 2-D array as lines of ``sep``-separated numbers."""
+    table = np.asarray(table, dtype=np.float64)
+    if table.ndim == 1:
+        table = table.reshape(-1, 1)
+    n, m = table.shape
+    if n == 0:
+        return b""
+    if m == 1:
+        return lines_of(table[:, 0], precision)
+    flat = lines_of(table.reshape(-1), precision).split(b"\n")[:-1]
+    sepb = sep.encode()
+    return b"".join(sepb.join(flat[i * m : (i + 1) * m]) + b"\n" for i in range(n))
+
+
+def json_number(v: float, precision: int | None = None):
+    """A JSON-safe number: non-finite values spelled as strings."""
+    v = float(v)
+    if math.isnan(v):
+        return "nan"
+    if math.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    if precision is not None:
+        return float(f"{v:.{precision}g}")
+    return v
+
+
+def json_array(a: np.ndarray, precision: int | None = None):
+    a = np.asarray(a, dtype=np.float64)
+    if a.ndim == 0:
+        return json_number(float(a), precision)
+    return [json_array(r, precision) if a.ndim > 1 else json_number(r, precision) for r in (a if a.ndim > 1 else a.tolist())]
+
+
+def dumps_json(obj) -> bytes:
+    return orjson.dumps(obj, option=orjson.OPT_INDENT_2) + b"\n"
