@@ -26,6 +26,7 @@ CHUNK = 1 << 22  # bytes read at a time when streaming
 
 _SEP = re.compile(rb"[\s,]+")
 _SHORT_NEG_EXP = re.compile(rb"e-(\d)(?=\n|$)")
+_POSITIONAL_E5 = re.compile(rb"0\.0000([1-9])(\d*)")
 
 
 # ---------------------------------------------------------------------------
@@ -191,6 +192,9 @@ def lines_of(y: np.ndarray, precision: int | None = None) -> bytes:
     if b"e-" in out:
         # orjson writes 1e-7 where repr writes 1e-07
         out = _SHORT_NEG_EXP.sub(rb"e-0\1", out)
+    if b"0.0000" in out:
+        # orjson writes 0.000053 where repr writes 5.3e-05 (exponent -5 only)
+        out = _POSITIONAL_E5.sub(_e5, out)
     if b"null" in out:
         bad = ~np.isfinite(y)
         parts = out.split(b"\n")
@@ -198,6 +202,11 @@ def lines_of(y: np.ndarray, precision: int | None = None) -> bytes:
             parts[i] = repr(float(y[i])).encode()
         out = b"\n".join(parts)
     return out + b"\n"
+
+
+def _e5(m: re.Match) -> bytes:
+    rest = m.group(2)
+    return m.group(1) + (b"." + rest if rest else b"") + b"e-05"
 
 
 def rows_of(table: np.ndarray, precision: int | None = None, sep: str = " ") -> bytes:

@@ -74,13 +74,27 @@ def _quiet_broken_pipe() -> None:
         pass
 
 
+def _fast(args: list[str]) -> bool:
+    """eval/grad without --help skip building the typer app: it costs more than the work."""
+    if not args or args[0] not in ("eval", "grad"):
+        return False
+    head = args[1 : args.index("--")] if "--" in args else args[1:]
+    return not any(a in ("-h", "--help") for a in head)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app, map every failure to one line and an exit status."""
-    from typer.main import get_command
-
-    command = get_command(app)
+    args = sys.argv[1:] if argv is None else list(argv)
     try:
-        code = command.main(args=argv, prog_name="actloss", standalone_mode=False)
+        if _fast(args):
+            from actloss.cli import evaluate
+
+            evaluate.run_fast(args[1:], derivative=args[0] == "grad")
+            code = 0
+        else:
+            from typer.main import get_command
+
+            code = get_command(app).main(args=args, prog_name="actloss", standalone_mode=False)
         sys.stdout.flush()
     except ActlossError as exc:
         error(str(exc))

@@ -54,11 +54,16 @@ Examples:
 _USAGE = "NAME [NAME ...] [OPTIONS] [-- X ...]"
 
 
+#: the command's own options (declared to typer for --help; read here on the fast path)
+OWN_OPTIONS = ("input", "format", "precision")
+
+
 @dataclass
 class Call:
     names: list[str] = field(default_factory=list)
     params: dict[str, str] = field(default_factory=dict)
     numbers: list[str] = field(default_factory=list)
+    options: dict[str, str] = field(default_factory=dict)
 
 
 def _is_number(tok: str) -> bool:
@@ -79,6 +84,9 @@ def parse_call(args: list[str]) -> Call:
     i = 0
     while i < len(args):
         tok = args[i]
+        if tok == "--":
+            call.numbers.extend(args[i + 1 :])
+            break
         if tok.startswith("--") and len(tok) > 2 and not _is_number(tok):
             key, eq, value = tok[2:].partition("=")
             if not eq:
@@ -86,7 +94,10 @@ def parse_call(args: list[str]) -> Call:
                     raise ParameterError(f"--{key} needs a value")
                 i += 1
                 value = args[i]
-            call.params[key] = value
+            if key in OWN_OPTIONS:
+                call.options[key] = value
+            else:
+                call.params[key] = value
         elif tok == "-" and not call.numbers:
             raise InputError("'-' is not a number; to read stdin, give no numbers and pipe them in")
         elif call.numbers or _is_number(tok) or _looks_numeric(tok):
@@ -127,10 +138,25 @@ def _stdout_is_terminal() -> bool:
         return False
 
 
+def run_fast(args: list[str], derivative: bool) -> None:
+    """The whole command from raw arguments, without building the typer app (start-up cost)."""
+    call = parse_call(args)
+    precision = call.options.get("precision")
+    if precision is not None:
+        try:
+            precision = int(precision)
+        except ValueError:
+            raise InputError(f"--precision expects a whole number of significant digits, got {precision!r}") from None
+    _run(call, args, call.options.get("input"), call.options.get("format"), precision, derivative)
+
+
 def run(args: list[str], input_path: Optional[str], fmt: Optional[str], precision: Optional[int], derivative: bool) -> None:
+    _run(parse_call(args), args, input_path, fmt, precision, derivative)
+
+
+def _run(call: Call, args: list[str], input_path: Optional[str], fmt: Optional[str], precision: Optional[int], derivative: bool) -> None:
     from actloss import registry
 
-    call = parse_call(args)
     command = "grad" if derivative else "eval"
     if not call.names and call.params:
         first = next(iter(call.params))
