@@ -138,8 +138,28 @@ def _stdout_is_terminal() -> bool:
         return False
 
 
+def _loss_dispatch(args: list[str], derivative: bool) -> bool:
+    """'actloss grad LOSS --pred P --target T': the loss command owns loss arguments."""
+    from actloss import registry
+
+    first = next((a for a in args if not a.startswith("-")), None)
+    if first is None or first not in registry.load():
+        return False
+    record = registry.get(first)
+    if record.kind != "loss":
+        return False
+    if not derivative:
+        raise InputError(f"{record.name} is a loss: use 'actloss loss {record.name} --pred P --target T'")
+    from actloss.cli import loss as loss_cli
+
+    loss_cli.grad_from_args(record, args)
+    return True
+
+
 def run_fast(args: list[str], derivative: bool) -> None:
     """The whole command from raw arguments, without building the typer app (start-up cost)."""
+    if _loss_dispatch(args, derivative):
+        return
     call = parse_call(args)
     precision = call.options.get("precision")
     if precision is not None:
@@ -151,6 +171,9 @@ def run_fast(args: list[str], derivative: bool) -> None:
 
 
 def run(args: list[str], input_path: Optional[str], fmt: Optional[str], precision: Optional[int], derivative: bool) -> None:
+    own = [f"--{k}={v}" for k, v in (("input", input_path), ("format", fmt), ("precision", precision)) if v is not None]
+    if _loss_dispatch(own + args, derivative):
+        return
     _run(parse_call(args), args, input_path, fmt, precision, derivative)
 
 
@@ -167,14 +190,7 @@ def _run(call: Call, args: list[str], input_path: Optional[str], fmt: Optional[s
     records = [reg.get(n) for n in call.names]
     losses = [r for r in records if r.kind == "loss"]
     if losses:
-        if derivative and len(records) == 1:
-            from actloss.cli import loss as loss_cli  # the loss command owns loss I/O
-
-            return loss_cli.grad_from_args(records[0], args, fmt, precision)
-        raise InputError(
-            f"{losses[0].name} is a loss: use 'actloss loss {losses[0].name} --pred P --target T'"
-            + (" (or 'actloss grad' with one loss)" if derivative else "")
-        )
+        raise InputError(f"{losses[0].name} is a loss: evaluate it on its own with 'actloss loss {losses[0].name} --pred P --target T'")
     if fmt is not None and fmt not in FORMATS:
         raise InputError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     if precision is not None and not 1 <= precision <= 17:
