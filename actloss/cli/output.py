@@ -131,7 +131,7 @@ def _table(records, bound, x, ys, derivative, vector, precision) -> None:
     f = lambda v: io.fmt(float(v), precision)  # noqa: E731
     if not vector:
         title = ", ".join(label(r, p, derivative) for r, p in zip(records, bound))
-        table = Table(title=title, title_justify="left")
+        table = Table(title=title, title_justify="left", min_width=len(title) + 2)
         table.add_column("x", justify="right")
         for r in records:
             table.add_column(label(r, {}, derivative).replace("(x)", "(x)"), justify="right")
@@ -142,7 +142,7 @@ def _table(records, bound, x, ys, derivative, vector, precision) -> None:
     r, p, y = records[0], bound[0], ys[0]
     for v in range(x.shape[0]):
         title = label(r, p, derivative) + (f"  vector {v + 1}" if x.shape[0] > 1 else "")
-        table = Table(title=title, title_justify="left")
+        table = Table(title=title, title_justify="left", min_width=len(title) + 2)
         if derivative:
             table.add_column("∂out_i/∂x_j", justify="right")
             for j in range(x.shape[1]):
