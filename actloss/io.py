@@ -22,7 +22,7 @@ import orjson
 
 from actloss.errors import InputError, ShapeError
 
-CHUNK = 1 << 22  # bytes read at a time when streaming
+CHUNK = 1 << 20  # bytes read at a time when streaming
 
 _SEP = re.compile(rb"[\s,]+")
 _SHORT_NEG_EXP = re.compile(rb"e-(\d)(?=\n|$)")

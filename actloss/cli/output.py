@@ -31,24 +31,24 @@ def compute(record, params, x, derivative: bool):
 
 
 def stream_elementwise(records, bound, derivative, fmt, precision) -> None:
-    """Chunked stdin -> stdout for elementwise functions (constant memory)."""
-    out = sys.stdout.buffer
-    total = 0
-    for chunk, lines_before in io.iter_chunks(sys.stdin.buffer):
-        x = io.parse_flat(chunk, lines_before, "stdin")
-        if x.size == 0:
-            continue
+    """Chunked stdin -> stdout for elementwise functions (bounded memory, two cores for long input)."""
+    from actloss import stream
+
+    def chunks():
+        for chunk, lines_before in io.iter_chunks(sys.stdin.buffer):
+            yield io.parse_flat(chunk, lines_before, "stdin")
+
+    def compute_rows(x):
         ys = [compute(r, p, x, derivative) for r, p in zip(records, bound)]
-        if fmt == "csv":
-            if total == 0:
-                out.write(_csv_header(records, derivative))
-            out.write(io.rows_of(np.column_stack([x] + ys), precision, sep=","))
-        elif len(ys) == 1:
-            out.write(io.lines_of(ys[0], precision))
-        else:
-            out.write(io.rows_of(np.column_stack(ys), precision))
-        total += x.size
-    if total == 0:
+        return np.column_stack(([x] if fmt == "csv" else []) + ys)
+
+    header = [_csv_header(records, derivative)] if fmt == "csv" else []
+
+    def render(rows):
+        text = io.rows_of(rows, precision, sep="," if fmt == "csv" else " ")
+        return header.pop() + text if header else text
+
+    if stream.run(chunks(), compute_rows, render, sys.stdout.buffer) == 0:
         raise InputError("no numbers on stdin")
 
 
