@@ -241,3 +241,14 @@ def test_help_has_examples():
     for cmd in ("eval", "grad"):
         code, out, _ = run(cmd, "--help")
         assert code == 0 and "Examples" in out and f"actloss {cmd} " in out
+
+
+def test_error_after_long_input_keeps_every_earlier_line():
+    n = 150_000  # several chunks: the two-process path
+    text = "\n".join(str(i % 97 - 48) for i in range(n)) + "\nbad\n7\n"
+    code, out, err = run("eval", "relu", stdin=text)
+    assert code == 2
+    assert "not a number: 'bad' (stdin, line %d)" % (n + 1) in one_error_line(err)
+    lines = out.splitlines()
+    assert len(lines) == n
+    assert lines[:3] == ["0.0", "0.0", "0.0"] and lines[-1] == repr(float(max((n - 1) % 97 - 48, 0)))
