@@ -33,7 +33,13 @@ class ParameterError(ActlossError, ValueError):
 
 
 class InputError(ActlossError, ValueError):
-    """Input numbers that cannot be parsed, are missing, or have the wrong shape."""
+    """Input numbers that cannot be parsed, are missing, or have the wrong shape.
+
+    ``partial`` holds the numbers read before the bad one, so a stream can
+    print every result up to the error.
+    """
+
+    partial = None
 
 
 class ShapeError(InputError):

@@ -63,7 +63,16 @@ def parse_flat(buf: bytes, line_offset: int = 0, source: str = "stdin") -> np.nd
     try:
         return np.array([float(t) for t in tokens], dtype=np.float64)
     except ValueError:
-        raise _bad_token(buf, line_offset, source) from None
+        pass
+    values = []
+    for t in tokens:
+        try:
+            values.append(float(t))
+        except ValueError:
+            break
+    err = _bad_token(buf, line_offset, source)
+    err.partial = np.array(values, dtype=np.float64)  # the numbers before the bad one
+    raise err
 
 
 def parse_tokens(tokens: list[str], source: str = "arguments") -> np.ndarray:

@@ -36,7 +36,12 @@ def stream_elementwise(records, bound, derivative, fmt, precision) -> None:
 
     def chunks():
         for chunk, lines_before in io.iter_chunks(sys.stdin.buffer):
-            yield io.parse_flat(chunk, lines_before, "stdin")
+            try:
+                yield io.parse_flat(chunk, lines_before, "stdin")
+            except InputError as exc:
+                if exc.partial is not None and exc.partial.size:
+                    yield exc.partial  # every result before the bad number, then the error
+                raise
 
     def compute_rows(x):
         ys = [compute(r, p, x, derivative) for r, p in zip(records, bound)]
