@@ -38,7 +38,12 @@ def run(
     first = next(chunks, None)
     if first is None:
         return 0
-    second = next(chunks, None)
+    try:
+        second = next(chunks, None)
+    except Exception:
+        if first.size:
+            out.write(render(compute(first)))
+        raise
     if second is None or not hasattr(os, "fork"):
         for x in _chain(first, second, chunks):
             if x.size:
