@@ -108,11 +108,14 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # usage errors of the parser (typer's click)
         if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
             msg = exc.format_message()
+            if not msg:  # no arguments: the help has been printed
+                sys.exit(exc.exit_code)
             ctx = getattr(exc, "ctx", None)
             where = f"actloss {ctx.info_name}" if ctx is not None and ctx.parent is not None else "actloss"
             if where != "actloss" and ctx is not None:
                 where = ctx.command_path
-            error(f"{msg[0].lower() + msg[1:] if msg else msg} (see '{where} --help')")
+            msg = msg.rstrip(".")
+            error(f"{msg[0].lower() + msg[1:]} (see '{where} --help')")
             code = exc.exit_code
         elif type(exc).__name__ == "Abort":
             sys.stderr.write("\n")

@@ -224,7 +224,7 @@ def register(app: typer.Typer) -> None:
     def eval_command(
         ctx: typer.Context,
         input: Optional[str] = typer.Option(None, "--input", metavar="FILE", help="Read numbers from FILE (.txt, .csv, .npy)."),
-        format: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", help="table, plain, csv or json [default: table on a terminal, plain otherwise]."),
+        format: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", help="table, plain, csv or json (default: table on a terminal, plain otherwise)."),
         precision: Optional[int] = typer.Option(None, "--precision", metavar="N", help="Print N significant digits instead of the shortest round-trip form."),
     ) -> None:
         run(list(ctx.args), input, format, precision, derivative=False)
@@ -232,7 +232,7 @@ def register(app: typer.Typer) -> None:
     def grad_command(
         ctx: typer.Context,
         input: Optional[str] = typer.Option(None, "--input", metavar="FILE", help="Read numbers from FILE (.txt, .csv, .npy)."),
-        format: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", help="table, plain, csv or json [default: table on a terminal, plain otherwise]."),
+        format: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", help="table, plain, csv or json (default: table on a terminal, plain otherwise)."),
         precision: Optional[int] = typer.Option(None, "--precision", metavar="N", help="Print N significant digits instead of the shortest round-trip form."),
     ) -> None:
         run(list(ctx.args), input, format, precision, derivative=True)
