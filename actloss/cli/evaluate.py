@@ -205,7 +205,8 @@ def _run(call: Call, args: list[str], input_path: Optional[str], fmt: Optional[s
         )
     if call.numbers and input_path:
         raise InputError("give the numbers either after -- or with --input FILE, not both")
-    fmt = fmt or ("table" if _stdout_is_terminal() else "plain")
+    auto_table = fmt is None and _stdout_is_terminal()
+    fmt = fmt or ("table" if auto_table else "plain")
 
     from actloss.cli import output
 
@@ -217,7 +218,7 @@ def _run(call: Call, args: list[str], input_path: Optional[str], fmt: Optional[s
             )
         if not vector and fmt in ("plain", "csv"):
             return output.stream_elementwise(records, bound, derivative, fmt, precision)
-    output.evaluate_all(records, bound, call, input_path, derivative, fmt, precision, vector)
+    output.evaluate_all(records, bound, call, input_path, derivative, fmt, precision, vector, auto_table)
 
 
 def register(app: typer.Typer) -> None:

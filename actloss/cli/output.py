@@ -79,8 +79,14 @@ def _read_input(call, input_path, vector):
     return x
 
 
-def evaluate_all(records, bound, call, input_path, derivative, fmt, precision, vector) -> None:
+#: beyond this many rows a table on a terminal is no help: print plain lines unless asked
+TABLE_ROWS = 1000
+
+
+def evaluate_all(records, bound, call, input_path, derivative, fmt, precision, vector, auto_table=False) -> None:
     x = _read_input(call, input_path, vector)
+    if auto_table and x.shape[0] > TABLE_ROWS:
+        fmt = "plain"
     ys = [compute(r, p, x, derivative) for r, p in zip(records, bound)]
     out = sys.stdout.buffer
     if fmt == "json":
