@@ -17,7 +17,7 @@ from actloss import __version__
 from actloss.errors import ActlossError
 
 #: command modules, in the order their commands appear in --help
-COMMAND_MODULES = ("evaluate",)
+COMMAND_MODULES = ("evaluate", "cards")
 
 HELP = """Exact values, derivatives and plots of neural-network activation and loss functions.
 
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> None:
             where = f"actloss {ctx.info_name}" if ctx is not None and ctx.parent is not None else "actloss"
             if where != "actloss" and ctx is not None:
                 where = ctx.command_path
-            msg = msg.rstrip(".")
+            msg = msg.rstrip(".").replace(": Value error, ", ": ")  # choice errors come wrapped by the coercion
             error(f"{msg[0].lower() + msg[1:]} (see '{where} --help')")
             code = exc.exit_code
         elif type(exc).__name__ == "Abort":

@@ -1,0 +1,427 @@
+"""Reference cards: one record of the registry as a card, in English or Chinese.
+
+``build(record, lang)`` gathers what the record states (formulas in Unicode
+and LaTeX, range, properties, parameters, derivative at kinks, pros and cons,
+corrections of the study note, PyTorch/JAX/Keras equivalents, paper) plus a
+few sample points of f and f' computed by the record's own kernels, so the
+card shows exactly what ``actloss eval`` and ``actloss grad`` print.
+
+``markdown(card)`` and ``json_obj(card)`` render it; the CLI adds a rich
+panel on a terminal. ``functions_table(records)`` is the README table.
+
+Importing this module imports neither numpy nor rich: the sample points load
+the kernels (and numpy) on first use.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any, Iterable, Mapping
+
+LANGS = ("en", "zh")
+
+#: sample inputs: elementwise functions, vector functions (softmax family), GLU family
+SAMPLE_X = (-2.0, -1.0, 0.0, 1.0, 2.0)
+SAMPLE_VECTOR = (1.0, 2.0, 3.0)
+SAMPLE_GLU = (1.0, -1.0, 0.5, 2.0)
+#: a loss without its own ``extra["sample"]`` is shown on these predictions and targets
+SAMPLE_LOSS = {"pred": (0.25, 0.75), "target": (0.0, 1.0)}
+
+FRAMEWORKS = (("torch", "PyTorch"), ("jax", "JAX"), ("keras", "Keras"))
+
+# names that are also ordinary words: not taken as cross-references in prose
+_NOT_REFERENCES = {"threshold", "identity"}
+
+TEXT = {
+    "en": {
+        "aliases": "Aliases",
+        "kind": "Kind",
+        "formula": "Formula",
+        "derivative": "Derivative",
+        "derivative_loss": "Gradient with respect to the prediction",
+        "range": "Range",
+        "properties": "Properties",
+        "parameters": "Parameters",
+        "no_parameters": "none",
+        "samples": "Sample points",
+        "samples_params": "with the default parameters",
+        "kinks": "At kinks",
+        "pros": "Pros",
+        "cons": "Cons",
+        "corrections": "Corrections to the study note",
+        "equivalents": "In PyTorch, JAX and Keras",
+        "paper": "Paper",
+        "see_also": "See also",
+        "option": "option",
+        "default": "default",
+        "valid": "valid values",
+        "meaning": "meaning",
+        "jacobian": "Jacobian",
+        "yes": "yes",
+        "no": "no",
+    },
+    "zh": {
+        "aliases": "别名",
+        "kind": "类别",
+        "formula": "公式",
+        "derivative": "导数",
+        "derivative_loss": "对预测值的梯度",
+        "range": "值域",
+        "properties": "性质",
+        "parameters": "参数",
+        "no_parameters": "无",
+        "samples": "样例点",
+        "samples_params": "参数取默认值",
+        "kinks": "不可导点处的导数",
+        "pros": "优点",
+        "cons": "缺点",
+        "corrections": "对原笔记的更正",
+        "equivalents": "PyTorch、JAX、Keras 中的对应",
+        "paper": "论文",
+        "see_also": "另见",
+        "option": "选项",
+        "default": "默认值",
+        "valid": "取值范围",
+        "meaning": "含义",
+        "jacobian": "雅可比矩阵",
+        "yes": "是",
+        "no": "否",
+    },
+}
+
+_KIND = {
+    "en": {"activation": "activation", "loss": "loss"},
+    "zh": {"activation": "激活函数", "loss": "损失函数"},
+}
+_SHAPE = {
+    "en": {
+        "elementwise": "elementwise",
+        "vector": "on whole vectors",
+        "glu": "gated: the last axis splits into value half a and gate half b",
+        "loss": "of a prediction and a target",
+    },
+    "zh": {
+        "elementwise": "逐元素",
+        "vector": "作用于整个向量",
+        "glu": "门控:最后一维对半分为值 a 与门 b",
+        "loss": "预测值与目标值的函数",
+    },
+}
+
+_PROPERTY_NAMES = {
+    "en": {
+        "monotonic": "monotonic",
+        "bounded": "bounded",
+        "zero_centred": "zero-centred",
+        "smoothness": "smoothness",
+        "self_normalising": "self-normalising",
+        "sums_to_one": "sums to one",
+        "sparse": "sparse output",
+        "minimum": "minimum",
+    },
+    "zh": {
+        "monotonic": "单调",
+        "bounded": "有界",
+        "zero_centred": "以零为中心",
+        "smoothness": "光滑性",
+        "self_normalising": "自归一化",
+        "sums_to_one": "和为 1",
+        "sparse": "稀疏输出",
+        "minimum": "最小值",
+        "convex": "凸",
+        "robust": "对离群点稳健",
+    },
+}
+
+# Chinese for the property values the records use; anything else is shown as written
+_PROPERTY_VALUES_ZH = {
+    "both": "上下均有界",
+    "above": "有上界",
+    "below": "有下界",
+    "no": "否",
+    "yes": "是",
+    "approximately": "近似",
+    "no (vector)": "不适用(向量函数)",
+    "for α ≥ 0": "α ≥ 0 时是",
+    "below (α ≥ 0)": "有下界(α ≥ 0)",
+    "when v ≤ t": "v ≤ t 时是",
+    "for a = −b": "a = −b 时是",
+    "discontinuous": "不连续",
+    "discontinuous unless v = t": "除 v = t 外不连续",
+    "C¹ for α = 1, else C⁰": "α = 1 时 C¹,否则 C⁰",
+}
+
+
+def text(lang: str, key: str) -> str:
+    return TEXT[lang][key]
+
+
+# ---------------------------------------------------------------------------
+# building
+# ---------------------------------------------------------------------------
+
+def default_text(value: Any) -> str:
+    """A parameter default as typed on the command line."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "none"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, (tuple, list)):
+        return ",".join(default_text(v) for v in value)
+    return str(value)
+
+
+def params_text(record) -> str:
+    """'alpha=0.01, beta=1.0' (or '' without parameters)."""
+    return ", ".join(f"{p.name}={default_text(p.default)}" for p in record.params)
+
+
+def property_value(value: Any, lang: str) -> str:
+    if isinstance(value, bool):
+        return text(lang, "yes" if value else "no")
+    value = str(value)
+    if lang == "zh":
+        return _PROPERTY_VALUES_ZH.get(value, value)
+    return value
+
+
+def property_name(key: str, lang: str) -> str:
+    return _PROPERTY_NAMES[lang].get(key) or _PROPERTY_NAMES["en"].get(key) or key.replace("_", " ")
+
+
+def see_also(record, registry) -> list[str]:
+    """Other functions named in the record's formulas, summary or English notes."""
+    prose = [record.summary, record.formula.text, record.derivative_formula.text]
+    en = record.notes.get("en", {})
+    prose += list(en.get("pros", ())) + list(en.get("cons", ()))
+    blob = "\n".join(prose)
+    found = []
+    for other in registry:
+        if other.name == record.name or other.name in _NOT_REFERENCES:
+            continue
+        if re.search(rf"(?<![\w.]){re.escape(other.name)}(?!\w)", blob):
+            found.append(other.name)
+    return found
+
+
+def _floats(a) -> Any:
+    """Plain Python floats (nested lists) from a numpy array or scalar."""
+    if hasattr(a, "tolist"):
+        a = a.tolist()
+    if isinstance(a, list):
+        return [_floats(v) for v in a]
+    return float(a)
+
+
+def samples(record) -> dict[str, Any]:
+    """Sample points of f and f' with the default parameters, from the record's kernels.
+
+    elementwise: {"x": [...], "value": [...], "derivative": [...]}
+    vector/glu:  {"x": [...], "value": [...], "derivative": [[...], ...]} (one vector, its Jacobian)
+    loss:        {"pred": [...], "target": [...], "value": L, "derivative": dL/dpred}
+    """
+    import numpy as np
+
+    if record.kind == "loss" or record.shape == "loss":
+        given = dict(SAMPLE_LOSS, **record.extra.get("sample", {}))
+        pred = np.asarray(given["pred"], dtype=np.float64)
+        target = np.asarray(given["target"], dtype=np.float64)
+        return {
+            "pred": _floats(pred),
+            "target": _floats(target),
+            "value": _floats(record.value(pred, target)),
+            "derivative": _floats(record.derivative(pred, target)),
+        }
+    if record.shape == "elementwise":
+        x = np.asarray(record.extra.get("sample_x", SAMPLE_X), dtype=np.float64)
+        return {"x": _floats(x), "value": _floats(record.value(x)), "derivative": _floats(record.derivative(x))}
+    x = np.asarray([record.extra.get("sample_x", SAMPLE_GLU if record.shape == "glu" else SAMPLE_VECTOR)], dtype=np.float64)
+    return {
+        "x": _floats(x[0]),
+        "value": _floats(record.value(x)[0]),
+        "derivative": _floats(record.derivative(x)[0]),
+    }
+
+
+def build(record, lang: str = "en", registry=None) -> dict[str, Any]:
+    """The card of one record as plain data (the JSON form)."""
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
+    if registry is None:
+        from actloss.registry import load
+
+        registry = load()
+    notes = record.notes.get(lang, {})
+    return {
+        "name": record.name,
+        "kind": record.kind,
+        "shape": record.shape,
+        "lang": lang,
+        "aliases": list(record.aliases),
+        "summary": record.summary,
+        "formula": {"text": record.formula.text, "latex": record.formula.latex},
+        "derivative": {"text": record.derivative_formula.text, "latex": record.derivative_formula.latex},
+        "range": record.range,
+        "properties": dict(record.properties),
+        "parameters": [
+            {
+                "name": p.name,
+                "option": p.option,
+                "aliases": ["--" + a.replace("_", "-") for a in p.aliases],
+                "default": list(p.default) if isinstance(p.default, tuple) else p.default,
+                "range": p.range_text(),
+                "doc": p.doc,
+            }
+            for p in record.params
+        ],
+        "kinks": {
+            "points": [[float(x), float(d)] for x, d in record.kink_points()],
+            "note": record.kink_note,
+        },
+        "samples": samples(record),
+        "pros": list(notes.get("pros", ())),
+        "cons": list(notes.get("cons", ())),
+        "corrections": list(record.corrections.get(lang, ())),
+        "equivalents": {key: record.equivalents.get(key, "none") for key, _ in FRAMEWORKS},
+        "paper": record.paper,
+        "see_also": see_also(record, registry),
+    }
+
+
+# ---------------------------------------------------------------------------
+# rendering
+# ---------------------------------------------------------------------------
+
+def num(v: float) -> str:
+    """A number exactly as eval/grad print it (shortest round-trip repr)."""
+    return repr(float(v))
+
+
+def vec(v: Iterable[float]) -> str:
+    return "[" + ", ".join(num(x) for x in v) + "]"
+
+
+def _cell(s: str) -> str:
+    return str(s).replace("|", "\\|").replace("\n", " ")
+
+
+def sample_lines(card: Mapping[str, Any], lang: str) -> list[str]:
+    """The sample points as Markdown (a table for elementwise functions)."""
+    s = card["samples"]
+    name = card["name"]
+    if card["kind"] == "loss" or card["shape"] == "loss":
+        return [
+            f"- pred = `{vec(s['pred'])}`, target = `{vec(s['target'])}`",
+            f"- {name} = `{_value_text(s['value'])}`",
+            f"- ∂{name}/∂pred = `{_value_text(s['derivative'])}`",
+        ]
+    if card["shape"] == "elementwise":
+        out = [f"| x | {name}(x) | {name}′(x) |", "|---:|---:|---:|"]
+        out += [f"| {num(x)} | {num(y)} | {num(d)} |" for x, y, d in zip(s["x"], s["value"], s["derivative"])]
+        return out
+    out = [
+        f"- x = `{vec(s['x'])}`",
+        f"- {name}(x) = `{vec(s['value'])}`",
+        f"- {text(lang, 'jacobian')} ∂{name}(x)_i/∂x_j:",
+        "",
+        "```",
+    ]
+    out += [" ".join(num(v) for v in row) for row in s["derivative"]]
+    out.append("```")
+    return out
+
+
+def _value_text(v) -> str:
+    return vec(v) if isinstance(v, list) else num(v)
+
+
+def markdown(card: Mapping[str, Any]) -> str:
+    """The card as Markdown (what ``actloss info NAME`` prints into a pipe)."""
+    lang = card["lang"]
+    t = TEXT[lang]
+    loss = card["kind"] == "loss"
+    lines = [f"# {card['name']}", "", card["summary"], ""]
+    kind = f"{_KIND[lang].get(card['kind'], card['kind'])}, {_SHAPE[lang].get(card['shape'], card['shape'])}"
+    lines.append(f"- {t['kind']}: {kind}")
+    if card["aliases"]:
+        lines.append(f"- {t['aliases']}: {', '.join(card['aliases'])}")
+    lines += ["", f"## {t['formula']}", "", f"    {card['formula']['text']}", "", f"$${card['formula']['latex']}$$", ""]
+    lines += [f"## {t['derivative_loss'] if loss else t['derivative']}", "", f"    {card['derivative']['text']}", "",
+              f"$${card['derivative']['latex']}$$", ""]
+    if card["kinks"]["note"] or card["kinks"]["points"]:
+        pts = ", ".join(f"{card['name']}′({num(x)}) = {num(d)}" for x, d in card["kinks"]["points"])
+        note = "; ".join(p for p in (pts, card["kinks"]["note"]) if p)
+        lines += [f"{t['kinks']}: {note}", ""]
+    lines += [f"## {t['range']}", "", card["range"], ""]
+    lines += [f"## {t['properties']}", ""]
+    lines += [f"- {property_name(k, lang)}: {property_value(v, lang)}" for k, v in card["properties"].items()]
+    lines += ["", f"## {t['parameters']}", ""]
+    if card["parameters"]:
+        lines += [f"| {t['option']} | {t['default']} | {t['valid']} | {t['meaning']} |", "|---|---|---|---|"]
+        for p in card["parameters"]:
+            opts = ", ".join([p["option"]] + p["aliases"])
+            lines.append(f"| `{_cell(opts)}` | {_cell(default_text(p['default']))} | {_cell(p['range'])} | {_cell(p['doc'])} |")
+    else:
+        lines.append(t["no_parameters"])
+    lines += ["", f"## {t['samples']}", ""]
+    if card["parameters"]:
+        lines += [f"({t['samples_params']})", ""]
+    lines += sample_lines(card, lang) + [""]
+    for key in ("pros", "cons", "corrections"):
+        if card[key]:
+            lines += [f"## {t[key]}", ""] + [f"- {item}" for item in card[key]] + [""]
+    lines += [f"## {t['equivalents']}", ""]
+    lines += [f"- {label}: {card['equivalents'][key]}" for key, label in FRAMEWORKS] + [""]
+    if card["paper"]:
+        lines += [f"## {t['paper']}", "", card["paper"], ""]
+    if card["see_also"]:
+        lines += [f"{t['see_also']}: {', '.join(card['see_also'])}", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def json_obj(card: Mapping[str, Any]) -> dict[str, Any]:
+    """The card with non-finite numbers spelled as strings (strict JSON)."""
+
+    def clean(v):
+        if isinstance(v, float) and not math.isfinite(v):
+            return "nan" if math.isnan(v) else ("inf" if v > 0 else "-inf")
+        if isinstance(v, dict):
+            return {k: clean(x) for k, x in v.items()}
+        if isinstance(v, (list, tuple)):
+            return [clean(x) for x in v]
+        return v
+
+    return clean(dict(card))
+
+
+# ---------------------------------------------------------------------------
+# the README table
+# ---------------------------------------------------------------------------
+
+README_START = "<!-- functions:start -->"
+README_END = "<!-- functions:end -->"
+
+
+def functions_table(records) -> str:
+    """A Markdown table of all functions: name, kind, aliases, parameters, formula."""
+    lines = ["| name | kind | aliases | parameters (defaults) | formula |", "|---|---|---|---|---|"]
+    for r in records:
+        aliases = ", ".join(f"`{a}`" for a in r.aliases)
+        params = ", ".join(f"`{_cell(p.name)}={_cell(default_text(p.default))}`" for p in r.params)
+        lines.append(f"| `{r.name}` | {r.kind} | {aliases} | {params} | `{_cell(r.formula.text)}` |")
+    return "\n".join(lines) + "\n"
+
+
+def readme_block(records) -> str:
+    """What stands between the README markers (markers included)."""
+    return f"{README_START}\n{functions_table(records)}{README_END}"
+
+
+def replace_readme_block(readme: str, records) -> str:
+    start, end = readme.find(README_START), readme.find(README_END)
+    if start < 0 or end < start:
+        raise ValueError(f"README has no {README_START} ... {README_END} block")
+    return readme[:start] + readme_block(records) + readme[end + len(README_END):]

@@ -1,0 +1,256 @@
+"""``actloss list`` and ``actloss info``: the catalogue and the reference card of each function.
+
+Neither numpy nor rich is imported here at import time: ``list`` needs only the
+registry, ``info`` loads the kernels for its sample points and rich only for a
+panel on a terminal.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Literal, Optional
+
+import typer
+
+LIST_HELP = """List the functions: name, aliases, parameters with defaults, output range, formula.
+
+Examples:
+
+  actloss list
+
+  actloss list --kind loss
+
+  actloss list --format plain | cut -f1
+"""
+
+INFO_HELP = """Print the reference card of a function.
+
+Formula and derivative (Unicode and LaTeX), output range, properties,
+parameters with defaults and valid ranges, sample points of f and f', pros
+and cons, corrections of common mistakes, the PyTorch, JAX and Keras names
+and where their defaults disagree, and the original paper.
+
+A panel on a terminal, Markdown in a pipe; --lang zh for Chinese.
+
+Examples:
+
+  actloss info gelu
+
+  actloss info relu --lang zh
+
+  actloss info leaky_relu --format json
+"""
+
+Kind = Literal["activation", "loss"]
+ListFormat = Literal["table", "plain", "json"]
+InfoFormat = Literal["panel", "markdown", "json"]
+Lang = Literal["en", "zh"]
+
+
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _write(s: str) -> None:
+    sys.stdout.write(s)
+
+
+# ---------------------------------------------------------------------------
+# list
+# ---------------------------------------------------------------------------
+
+def list_records(kind: Optional[str]):
+    from actloss import registry
+
+    reg = registry.load()
+    return [r for r in reg if kind is None or r.kind == kind]
+
+
+def run_list(kind: Optional[str], fmt: Optional[str]) -> None:
+    from actloss import cards
+
+    records = list_records(kind)
+    fmt = fmt or ("table" if _stdout_is_terminal() else "plain")
+    if fmt == "plain":
+        _write("".join(f"{r.name}\t{r.summary}\n" for r in records))
+        return
+    if fmt == "json":
+        from actloss import io
+
+        objs = [
+            {
+                "name": r.name,
+                "kind": r.kind,
+                "shape": r.shape,
+                "aliases": list(r.aliases),
+                "parameters": [
+                    {"name": p.name, "option": p.option, "default": list(p.default) if isinstance(p.default, tuple) else p.default,
+                     "range": p.range_text()}
+                    for p in r.params
+                ],
+                "range": r.range,
+                "formula": {"text": r.formula.text, "latex": r.formula.latex},
+                "summary": r.summary,
+            }
+            for r in records
+        ]
+        sys.stdout.flush()
+        sys.stdout.buffer.write(io.dumps_json(objs))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title_justify="left", show_lines=False)
+    for column in ("name", "aliases", "parameters", "range", "formula"):
+        table.add_column(column, overflow="fold")
+    for r in records:
+        table.add_row(r.name, ", ".join(r.aliases), cards.params_text(r), r.range, r.formula.text)
+    Console(highlight=False).print(table)
+
+
+# ---------------------------------------------------------------------------
+# info
+# ---------------------------------------------------------------------------
+
+def run_info(name: str, lang: str, fmt: Optional[str]) -> None:
+    from actloss import cards, registry
+
+    reg = registry.load()
+    record = reg.get(name)
+    card = cards.build(record, lang, reg)
+    fmt = fmt or ("panel" if _stdout_is_terminal() else "markdown")
+    if fmt == "markdown":
+        _write(cards.markdown(card))
+    elif fmt == "json":
+        from actloss import io
+
+        sys.stdout.flush()
+        sys.stdout.buffer.write(io.dumps_json(cards.json_obj(card)))
+    else:
+        panel(card)
+
+
+def panel(card) -> None:
+    """The card as a rich panel (terminal output)."""
+    from rich.console import Console, Group
+    from rich.markup import escape
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    from actloss import cards
+
+    lang = card["lang"]
+    t = cards.TEXT[lang]
+    parts: list = []
+
+    def heading(s: str) -> None:
+        parts.append(Text(""))
+        parts.append(Text(s, style="bold cyan"))
+
+    def bullets(items) -> None:
+        for item in items:
+            parts.append(Text("• ", style="cyan") + Text(item))
+
+    kind = f"{cards._KIND[lang].get(card['kind'], card['kind'])}, {cards._SHAPE[lang].get(card['shape'], card['shape'])}"
+    parts.append(Text(card["summary"], style="bold"))
+    parts.append(Text(f"{t['kind']}: {kind}", style="dim"))
+    if card["aliases"]:
+        parts.append(Text(f"{t['aliases']}: {', '.join(card['aliases'])}", style="dim"))
+
+    loss = card["kind"] == "loss"
+    for key, title in (("formula", t["formula"]), ("derivative", t["derivative_loss"] if loss else t["derivative"])):
+        heading(title)
+        parts.append(Text("  " + card[key]["text"]))
+        parts.append(Text("  LaTeX: " + card[key]["latex"], style="dim"))
+    if card["kinks"]["note"] or card["kinks"]["points"]:
+        pts = ", ".join(f"{card['name']}′({cards.num(x)}) = {cards.num(d)}" for x, d in card["kinks"]["points"])
+        parts.append(Text("  " + t["kinks"] + ": " + "; ".join(p for p in (pts, card["kinks"]["note"]) if p), style="italic"))
+
+    heading(t["range"])
+    parts.append(Text("  " + card["range"]))
+    heading(t["properties"])
+    props = Table.grid(padding=(0, 2))
+    props.add_column(style="dim")
+    props.add_column()
+    for k, v in card["properties"].items():
+        props.add_row("  " + cards.property_name(k, lang), cards.property_value(v, lang))
+    parts.append(props)
+
+    heading(t["parameters"])
+    if card["parameters"]:
+        ptable = Table(show_edge=False, box=None, padding=(0, 2), header_style="dim")
+        for col in ("option", "default", "valid", "meaning"):
+            ptable.add_column(t[col], overflow="fold")
+        for p in card["parameters"]:
+            ptable.add_row(", ".join([p["option"]] + p["aliases"]), cards.default_text(p["default"]), p["range"], p["doc"])
+        parts.append(ptable)
+    else:
+        parts.append(Text("  " + t["no_parameters"]))
+
+    heading(t["samples"] + (f" ({t['samples_params']})" if card["parameters"] else ""))
+    s = card["samples"]
+    if loss:
+        parts.append(Text(f"  pred = {cards.vec(s['pred'])}, target = {cards.vec(s['target'])}"))
+        parts.append(Text(f"  {card['name']} = {cards._value_text(s['value'])}"))
+        parts.append(Text(f"  ∂{card['name']}/∂pred = {cards._value_text(s['derivative'])}"))
+    elif card["shape"] == "elementwise":
+        stable = Table(show_edge=False, box=None, padding=(0, 2), header_style="dim")
+        for col in ("x", f"{card['name']}(x)", f"{card['name']}′(x)"):
+            stable.add_column(col, justify="right")
+        for x, y, d in zip(s["x"], s["value"], s["derivative"]):
+            stable.add_row(cards.num(x), cards.num(y), cards.num(d))
+        parts.append(stable)
+    else:
+        parts.append(Text(f"  x = {cards.vec(s['x'])}"))
+        parts.append(Text(f"  {card['name']}(x) = {cards.vec(s['value'])}"))
+        parts.append(Text(f"  {t['jacobian']}:"))
+        for row in s["derivative"]:
+            parts.append(Text("    " + "  ".join(cards.num(v) for v in row)))
+
+    for key, style in (("pros", "green"), ("cons", "red"), ("corrections", "yellow")):
+        if card[key]:
+            heading(t[key])
+            for item in card[key]:
+                parts.append(Text("• ", style=style) + Text(item))
+
+    heading(t["equivalents"])
+    eq = Table.grid(padding=(0, 2))
+    eq.add_column(style="bold")
+    eq.add_column(overflow="fold")
+    for key, label in cards.FRAMEWORKS:
+        eq.add_row("  " + label, card["equivalents"][key])
+    parts.append(eq)
+    if card["paper"]:
+        heading(t["paper"])
+        parts.append(Text("  " + card["paper"]))
+    if card["see_also"]:
+        parts.append(Text(""))
+        parts.append(Text(f"{t['see_also']}: {', '.join(card['see_also'])}", style="dim"))
+
+    Console(highlight=False).print(Panel(Group(*parts), title=f"[bold]{escape(card['name'])}[/bold]", title_align="left"))
+
+
+# ---------------------------------------------------------------------------
+# registration
+# ---------------------------------------------------------------------------
+
+def register(app: typer.Typer) -> None:
+    def list_command(
+        kind: Optional[Kind] = typer.Option(None, "--kind", metavar="KIND", help="Only activations or only losses: activation or loss."),
+        format: Optional[ListFormat] = typer.Option(None, "--format", metavar="FORMAT", help="table, plain (name<TAB>summary) or json (default: table on a terminal, plain otherwise)."),
+    ) -> None:
+        run_list(kind, format)
+
+    def info_command(
+        name: str = typer.Argument(..., metavar="NAME", help="A function name or alias (see 'actloss list')."),
+        lang: Lang = typer.Option("en", "--lang", metavar="LANG", help="Language of the card: en or zh."),
+        format: Optional[InfoFormat] = typer.Option(None, "--format", metavar="FORMAT", help="panel, markdown or json (default: panel on a terminal, markdown otherwise)."),
+    ) -> None:
+        run_info(name, lang, format)
+
+    app.command("list", help=LIST_HELP)(list_command)
+    app.command("info", help=INFO_HELP)(info_command)
