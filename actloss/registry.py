@@ -49,6 +49,8 @@ class Param:
     high_open: bool = False
     choices: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    flag: bool = False  # a switch: --logits means true, --logits=false
+    vector: bool = False  # a list of numbers (--weight 1,2,0.5), each in the range
 
     @property
     def option(self) -> str:
@@ -59,6 +61,10 @@ class Param:
         return (self.option,) + tuple("--" + a.replace("_", "-") for a in self.aliases)
 
     def range_text(self) -> str:
+        if self.flag:
+            return "true or false"
+        if self.vector:
+            return "a list of numbers, each in " + Param(self.name, None, "", self.low, self.high, self.low_open, self.high_open).range_text()
         if self.choices:
             return "one of " + ", ".join(self.choices)
         if self.low is None and self.high is None:
@@ -78,6 +84,15 @@ class Param:
                     f"{self.option} must be one of {', '.join(self.choices)}, got {value!r}"
                 )
             return text
+        if self.flag:
+            return _flag(self.option, value)
+        if self.vector:
+            if value is None:
+                return None
+            items = value.strip().strip("[]").replace(",", " ").split() if isinstance(value, str) else list(value)
+            if not items:
+                raise ParameterError(f"{self.option} expects a list of numbers such as 1,2,0.5, got {value!r}")
+            return tuple(Param(self.name, None, "", self.low, self.high, self.low_open, self.high_open).convert(v) for v in items)
         if isinstance(value, str):
             try:
                 v = float(value.strip())
@@ -94,6 +109,15 @@ class Param:
         if bad:
             raise ParameterError(f"{self.option} must be in {self.range_text()}, got {value!r}")
         return v
+
+
+def _flag(option: str, value: Any) -> bool:
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ParameterError(f"{option} is a switch: give it alone or as {option}=true / {option}=false, got {value!r}")
 
 
 def _fmt(v: float) -> str:
@@ -267,7 +291,7 @@ class Registry:
 REGISTRY = Registry()
 
 #: Modules whose import registers records; read by ``load()``.
-RECORD_MODULES = ("actloss.activations",)
+RECORD_MODULES = ("actloss.activations", "actloss.losses")
 
 
 def load() -> Registry:
