@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 LANGS = ("en", "zh")
 
@@ -25,7 +25,9 @@ LANGS = ("en", "zh")
 SAMPLE_X = (-2.0, -1.0, 0.0, 1.0, 2.0)
 SAMPLE_VECTOR = (1.0, 2.0, 3.0)
 SAMPLE_GLU = (1.0, -1.0, 0.5, 2.0)
-#: a loss without its own ``extra["sample"]`` is shown on these predictions and targets
+#: a loss is shown on ``extra["sample"]`` ({"pred": ..., "target": ...}) if it has one, else on
+#: its plot's ``make(t)`` at these points of the plot's axis, else on SAMPLE_LOSS
+SAMPLE_LOSS_T = {"probability": (0.2, 0.7), "residual": (-1.0, 0.5, 2.0), "margin": (-1.0, 0.5, 2.0)}
 SAMPLE_LOSS = {"pred": (0.25, 0.75), "target": (0.0, 1.0)}
 
 FRAMEWORKS = (("torch", "PyTorch"), ("jax", "JAX"), ("keras", "Keras"))
@@ -119,6 +121,8 @@ _PROPERTY_NAMES = {
         "sums_to_one": "sums to one",
         "sparse": "sparse output",
         "minimum": "minimum",
+        "robust_to_outliers": "robust to outliers",
+        "scale_invariant": "scale-invariant",
     },
     "zh": {
         "monotonic": "单调",
@@ -130,7 +134,12 @@ _PROPERTY_NAMES = {
         "sparse": "稀疏输出",
         "minimum": "最小值",
         "convex": "凸",
-        "robust": "对离群点稳健",
+        "robust_to_outliers": "对离群点稳健",
+        "per": "损失的计算单位",
+        "symmetric": "对称",
+        "inputs": "输入约定",
+        "labels": "标签约定",
+        "scale_invariant": "尺度不变",
     },
 }
 
@@ -150,11 +159,21 @@ _PROPERTY_VALUES_ZH = {
     "discontinuous": "不连续",
     "discontinuous unless v = t": "除 v = t 外不连续",
     "C¹ for α = 1, else C⁰": "α = 1 时 C¹,否则 C⁰",
+    "element": "逐元素",
+    "sample": "逐样本",
+    "in ŷ": "关于 ŷ 是凸的",
+    "in the logits": "关于 logits 是凸的",
 }
 
 
 def text(lang: str, key: str) -> str:
     return TEXT[lang][key]
+
+
+def kind_text(card: Mapping[str, Any]) -> str:
+    """'activation, elementwise' (or its Chinese)."""
+    lang = card["lang"]
+    return f"{_KIND[lang].get(card['kind'], card['kind'])}, {_SHAPE[lang].get(card['shape'], card['shape'])}"
 
 
 # ---------------------------------------------------------------------------
@@ -216,6 +235,20 @@ def _floats(a) -> Any:
     return float(a)
 
 
+def loss_sample(record):
+    """(pred, target) of a loss's sample: ``extra["sample"]``, else its plot's ``make`` at a few points."""
+    import numpy as np
+
+    given = record.extra.get("sample")
+    if given is None and "plot" in record.extra:
+        plot = record.extra["plot"]
+        t = np.asarray(SAMPLE_LOSS_T.get(plot.get("x"), SAMPLE_LOSS_T["residual"]), dtype=np.float64)
+        pred, target = plot["make"](t, **record.defaults())
+        return np.asarray(pred, dtype=np.float64), np.asarray(target, dtype=np.float64)
+    given = given or SAMPLE_LOSS
+    return np.asarray(given["pred"], dtype=np.float64), np.asarray(given["target"], dtype=np.float64)
+
+
 def samples(record) -> dict[str, Any]:
     """Sample points of f and f' with the default parameters, from the record's kernels.
 
@@ -226,9 +259,7 @@ def samples(record) -> dict[str, Any]:
     import numpy as np
 
     if record.kind == "loss" or record.shape == "loss":
-        given = dict(SAMPLE_LOSS, **record.extra.get("sample", {}))
-        pred = np.asarray(given["pred"], dtype=np.float64)
-        target = np.asarray(given["target"], dtype=np.float64)
+        pred, target = loss_sample(record)
         return {
             "pred": _floats(pred),
             "target": _floats(target),
@@ -300,8 +331,11 @@ def num(v: float) -> str:
     return repr(float(v))
 
 
-def vec(v: Iterable[float]) -> str:
-    return "[" + ", ".join(num(x) for x in v) + "]"
+def vec(v) -> str:
+    """A number, or a (nested) list of numbers, as '[1.0, [2.0, 3.0]]'."""
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(vec(x) for x in v) + "]"
+    return num(v)
 
 
 def _cell(s: str) -> str:
@@ -315,8 +349,8 @@ def sample_lines(card: Mapping[str, Any], lang: str) -> list[str]:
     if card["kind"] == "loss" or card["shape"] == "loss":
         return [
             f"- pred = `{vec(s['pred'])}`, target = `{vec(s['target'])}`",
-            f"- {name} = `{_value_text(s['value'])}`",
-            f"- ∂{name}/∂pred = `{_value_text(s['derivative'])}`",
+            f"- {name} = `{vec(s['value'])}`",
+            f"- ∂{name}/∂pred = `{vec(s['derivative'])}`",
         ]
     if card["shape"] == "elementwise":
         out = [f"| x | {name}(x) | {name}′(x) |", "|---:|---:|---:|"]
@@ -334,18 +368,13 @@ def sample_lines(card: Mapping[str, Any], lang: str) -> list[str]:
     return out
 
 
-def _value_text(v) -> str:
-    return vec(v) if isinstance(v, list) else num(v)
-
-
 def markdown(card: Mapping[str, Any]) -> str:
     """The card as Markdown (what ``actloss info NAME`` prints into a pipe)."""
     lang = card["lang"]
     t = TEXT[lang]
     loss = card["kind"] == "loss"
     lines = [f"# {card['name']}", "", card["summary"], ""]
-    kind = f"{_KIND[lang].get(card['kind'], card['kind'])}, {_SHAPE[lang].get(card['shape'], card['shape'])}"
-    lines.append(f"- {t['kind']}: {kind}")
+    lines.append(f"- {t['kind']}: {kind_text(card)}")
     if card["aliases"]:
         lines.append(f"- {t['aliases']}: {', '.join(card['aliases'])}")
     lines += ["", f"## {t['formula']}", "", f"    {card['formula']['text']}", "", f"$${card['formula']['latex']}$$", ""]

@@ -151,11 +151,15 @@ def panel(card) -> None:
         parts.append(Text(""))
         parts.append(Text(s, style="bold cyan"))
 
-    def bullets(items) -> None:
+    def bullets(items, style: str) -> None:
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style=style)
+        grid.add_column(overflow="fold")
         for item in items:
-            parts.append(Text("• ", style="cyan") + Text(item))
+            grid.add_row("•", item)
+        parts.append(grid)
 
-    kind = f"{cards._KIND[lang].get(card['kind'], card['kind'])}, {cards._SHAPE[lang].get(card['shape'], card['shape'])}"
+    kind = cards.kind_text(card)
     parts.append(Text(card["summary"], style="bold"))
     parts.append(Text(f"{t['kind']}: {kind}", style="dim"))
     if card["aliases"]:
@@ -195,8 +199,8 @@ def panel(card) -> None:
     s = card["samples"]
     if loss:
         parts.append(Text(f"  pred = {cards.vec(s['pred'])}, target = {cards.vec(s['target'])}"))
-        parts.append(Text(f"  {card['name']} = {cards._value_text(s['value'])}"))
-        parts.append(Text(f"  ∂{card['name']}/∂pred = {cards._value_text(s['derivative'])}"))
+        parts.append(Text(f"  {card['name']} = {cards.vec(s['value'])}"))
+        parts.append(Text(f"  ∂{card['name']}/∂pred = {cards.vec(s['derivative'])}"))
     elif card["shape"] == "elementwise":
         stable = Table(show_edge=False, box=None, padding=(0, 2), header_style="dim")
         for col in ("x", f"{card['name']}(x)", f"{card['name']}′(x)"):
@@ -214,8 +218,7 @@ def panel(card) -> None:
     for key, style in (("pros", "green"), ("cons", "red"), ("corrections", "yellow")):
         if card[key]:
             heading(t[key])
-            for item in card[key]:
-                parts.append(Text("• ", style=style) + Text(item))
+            bullets(card[key], style)
 
     heading(t["equivalents"])
     eq = Table.grid(padding=(0, 2))
