@@ -199,17 +199,29 @@ def _ratio(c: np.ndarray, p: np.ndarray) -> np.ndarray:
         return np.where(c == 0, 0.0, c / p)
 
 
-def log_softmax(z: np.ndarray) -> np.ndarray:
-    """log softmax over the last axis, via log-sum-exp (exact for logits of ±1000)."""
+def softmax_parts(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """log softmax, softmax and 1 - softmax over the last axis (log-sum-exp: exact for logits of ±1000).
+
+    1 - p is computed without cancellation for the largest entry (the sum of the others).
+    """
     m = np.max(z, axis=-1, keepdims=True)
-    with np.errstate(invalid="ignore", over="ignore"):
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         shifted = z - np.where(np.isfinite(m), m, 0.0)
         e = np.exp(shifted)
         # one term of the sum is exactly 1 (the maximum): add it with log1p
         top = np.argmax(z, axis=-1)[..., None]
         np.put_along_axis(e, top, 0.0, axis=-1)
-        lse = np.log1p(np.sum(e, axis=-1, keepdims=True))
-        return shifted - lse
+        s = np.sum(e, axis=-1, keepdims=True)
+        logp = shifted - np.log1p(s)
+        np.put_along_axis(e, top, 1.0, axis=-1)
+        p = e / (1.0 + s)
+        one_minus = 1.0 - p
+        np.put_along_axis(one_minus, top, s / (1.0 + s), axis=-1)
+    return logp, p, one_minus
+
+
+def log_softmax(z: np.ndarray) -> np.ndarray:
+    return softmax_parts(z)[0]
 
 
 # ---------------------------------------------------------------------------
@@ -495,10 +507,12 @@ def _ce_parts(pred, target, logits=False, label_smoothing=0.0, weight=None):
     else:
         _distribution(target, "target", f"class-probability targets are distributions; or give class indices of shape {shape_text(pred.shape[:-1])}")
     if logits:
-        logp = log_softmax(pred)
+        logp, p, one_minus_p = softmax_parts(pred)
 
         def grad_of_logp(A):
-            return np.exp(logp) * np.sum(A, axis=-1, keepdims=True) - A
+            # softmax·ΣA − A = p·(ΣA − A) − A·(1 − p): exact for one-hot A at the true class
+            rest = np.sum(A, axis=-1, keepdims=True) - A
+            return _times(rest, p) - _times(A, one_minus_p)
     else:
         _distribution(pred, "pred", LOGITS_HINT)
         with np.errstate(divide="ignore"):
@@ -651,8 +665,8 @@ def _cosine_parts(pred, target):
     items = 0.5 * np.sum(d * d, axis=-1)  # 1 - cos, without cancellation near cos = 1
 
     def grad():
-        cos = np.sum(pu * tu, axis=-1, keepdims=True)
-        return -(tu - cos * pu) / pn
+        # -(t̂ - cos·p̂)/|p| with t̂ - cos·p̂ = -d + (1 - cos)·p̂, d = p̂ - t̂
+        return (d - items[..., None] * pu) / pn
 
     return Parts(items, "sample", float(items.size), grad, ["1 − cosine similarity over the last axis"])
 

@@ -1,0 +1,545 @@
+"""``actloss loss NAME --pred P --target T``, and ``actloss grad LOSS ...`` (dL/dpred).
+
+The loss command reads its own arguments (``parse_loss_args``) so that the
+loss parameters come from the registry (``--logits``, ``--label-smoothing``,
+``--delta``, ...) and negative numbers need no quoting. numpy and rich load
+only inside the command.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import Optional
+
+import typer
+
+from actloss.errors import InputError, ParameterError
+
+FORMATS = ("table", "plain", "csv", "json")
+TABLE_ROWS = 1000  # beyond this many rows a terminal gets plain lines unless --format table
+
+_CTX = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": ["-h", "--help"]}
+
+_USAGE = "NAME --pred P --target T [OPTIONS]"
+
+LOSS_HELP = """Print the loss of predictions P against targets T.
+
+NAME is a loss (see 'actloss list'). P and T are each a JSON array (nested for
+a batch: [[0.1,0.9],[0.8,0.2]]), numbers separated by commas or spaces with
+rows separated by ';' ("0.1,0.9;0.8,0.2"), @FILE (.json, .csv, .txt, .npy), or
+'-' for stdin (one of them).
+
+Conventions: ce and bce take probabilities unless --logits is given; ce
+targets are class indices (pred's shape without its last axis) or class
+probabilities (pred's shape); kl is KL(target || pred). --reduction is mean,
+sum or none, with PyTorch's defaults (mean over elements, or over samples for
+ce, nll, kl, js and cosine). Loss parameters (--logits, --label-smoothing,
+--weight, --delta, ...) are listed by 'actloss info NAME'.
+
+Examples:
+
+  actloss loss mse --pred 0.5,2 --target 1,2
+
+  actloss loss ce --pred "0.1,0.9;0.8,0.2" --target 1,0
+
+  actloss loss ce --logits --pred "[[2,-1,0.5]]" --target 0 --format json
+
+  actloss grad ce --logits --pred "2,-1,0.5" --target 0
+"""
+
+#: switches of any loss: they take no value (unless written --name=value)
+def _flags() -> set[str]:
+    from actloss import registry
+
+    out = set()
+    for r in registry.load():
+        if r.kind == "loss":
+            for p in r.params:
+                if p.flag:
+                    out.update(o[2:] for o in p.options)
+    return out
+
+
+@dataclass
+class LossCall:
+    names: list[str] = field(default_factory=list)
+    pred: Optional[str] = None
+    target: Optional[str] = None
+    fmt: Optional[str] = None
+    precision: Optional[str] = None
+    params: dict[str, object] = field(default_factory=dict)
+
+
+def parse_loss_args(args: list[str], command: str = "loss") -> LossCall:
+    """Split raw arguments into the loss name, --pred/--target, output options and loss parameters."""
+    flags = _flags()
+    call = LossCall()
+    i = 0
+    while i < len(args):
+        tok = args[i]
+        if tok == "--":
+            rest = " ".join(args[i + 1:])
+            raise InputError(
+                f"{command} takes pred and target as --pred P --target T, not numbers after --"
+                + (f" (got {rest!r})" if rest else "")
+            )
+        if tok.startswith("--") and len(tok) > 2:
+            key, eq, value = tok[2:].partition("=")
+            key = key.replace("_", "-")
+            if not eq:
+                if key in flags:
+                    value = "true"
+                elif key.startswith("no-") and key[3:] in flags:
+                    key, value = key[3:], "false"
+                else:
+                    if i + 1 >= len(args):
+                        raise ParameterError(f"--{key} needs a value")
+                    i += 1
+                    value = args[i]
+            if key in ("pred", "target"):
+                if getattr(call, key) is not None:
+                    raise InputError(f"--{key} is given twice")
+                setattr(call, key, value)
+            elif key == "format":
+                call.fmt = value
+            elif key == "precision":
+                call.precision = value
+            elif key == "input":
+                raise InputError(
+                    f"{command} reads --pred P and --target T (each may be @FILE), not --input; "
+                    f"e.g. actloss {command} mse --pred @pred.csv --target @target.csv"
+                )
+            else:
+                call.params[key] = value
+        elif tok.startswith("-") and len(tok) > 1:
+            raise InputError(f"unexpected {tok!r}: options are written --name VALUE (see 'actloss {command} --help')")
+        else:
+            call.names.append(tok)
+        i += 1
+    return call
+
+
+# ---------------------------------------------------------------------------
+# reading pred and target
+# ---------------------------------------------------------------------------
+
+def _text_array(data: bytes, source: str):
+    """Numbers with ',' or spaces between them and ';' or newlines between rows."""
+    import numpy as np
+
+    from actloss import io
+
+    rows = []
+    for k, row in enumerate(data.replace(b";", b"\n").split(b"\n")):
+        if row.strip():
+            rows.append(io.parse_flat(row, k, source))
+    if not rows:
+        return np.empty(0)
+    if len(rows) == 1:
+        return rows[0][0] if rows[0].size == 1 else rows[0]
+    return _rows(rows, source)
+
+
+def _rows(rows, source: str):
+    import numpy as np
+
+    widths = {r.size for r in rows}
+    if widths == {1}:
+        return np.concatenate(rows)  # a column of numbers is a list
+    if len(widths) > 1:
+        first = rows[0].size
+        bad = next(k for k, r in enumerate(rows) if r.size != first)
+        raise InputError(
+            f"every row of {source} needs the same length: row {bad + 1} has {rows[bad].size} numbers, "
+            f"row 1 has {first}"
+        )
+    return np.vstack(rows)
+
+
+def _json_array(data: bytes, source: str):
+    import json
+
+    import numpy as np
+
+    try:
+        obj = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError(f"{source} is not valid JSON: {exc}") from None
+    try:
+        arr = np.array(obj, dtype=np.float64)
+    except (ValueError, TypeError):
+        raise InputError(
+            f"{source} must be a JSON number or a rectangular (nested) array of numbers, e.g. [[0.1,0.9],[0.8,0.2]]"
+        ) from None
+    return arr
+
+
+def _parse(data: bytes, source: str):
+    body = data.strip()
+    if body.startswith(b"[") or body.startswith(b"{"):
+        return _json_array(body, source)
+    return _text_array(body, source)
+
+
+def _file(path: str, option: str):
+    import os
+
+    import numpy as np
+
+    from actloss import io
+
+    if not path:
+        raise InputError(f"{option} @FILE needs a file name after @")
+    lower = path.lower()
+    if lower.endswith(".npy"):
+        if not os.path.exists(path):
+            raise InputError(f"no such input file: {path!r} ({option})")
+        try:
+            arr = np.load(path, allow_pickle=False)
+        except (ValueError, OSError) as exc:
+            raise InputError(f"cannot read {path!r} as .npy: {exc}") from None
+        if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
+            raise InputError(f"{path!r} holds {arr.dtype} data, expected numbers")
+        return np.asarray(arr, dtype=np.float64)
+    if lower.endswith(".json"):
+        try:
+            with open(path, "rb") as fh:
+                return _parse(fh.read(), repr(path))
+        except FileNotFoundError:
+            raise InputError(f"no such input file: {path!r} ({option})") from None
+        except IsADirectoryError:
+            raise InputError(f"input is a directory, not a file: {path!r}") from None
+        except OSError as exc:
+            raise InputError(f"cannot read {path!r}: {exc.strerror}") from None
+    rows = io.read_file(path, vector=True)
+    if rows.size == 0:
+        return np.empty(0)
+    if rows.shape == (1, 1):
+        return rows[0, 0]
+    if rows.shape[0] == 1:
+        return rows[0]
+    return _rows(list(rows), repr(path))
+
+
+def read_operand(spec: str, option: str, stdin_text: Optional[bytes] = None):
+    """One of --pred/--target: inline numbers or JSON, @FILE, or '-' (stdin, already read)."""
+    import numpy as np
+
+    if spec.startswith("--") and len(spec) > 2 and not spec[2:3].isdigit() and spec[2:3] != ".":
+        raise InputError(f"{option} needs a value, got the option {spec!r}")
+    if spec == "-":
+        arr = _parse(stdin_text or b"", "stdin")
+        source = "stdin"
+    elif spec.startswith("@"):
+        arr = _file(spec[1:], option)
+        source = spec[1:]
+    else:
+        arr = _parse(spec.encode(), option)
+        source = option
+    arr = np.asarray(arr, dtype=np.float64)
+    if arr.size == 0:
+        raise InputError(f"no numbers in {source} ({option})" if source != option else f"no numbers in {option}")
+    return arr
+
+
+def _stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin is None or sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+# ---------------------------------------------------------------------------
+# the command
+# ---------------------------------------------------------------------------
+
+def _record(call: LossCall, command: str):
+    from actloss import registry
+
+    if not call.names:
+        raise InputError(f"no loss named; usage: actloss {command} {_USAGE} (see 'actloss list')")
+    if len(call.names) > 1:
+        extra = call.names[1]
+        raise InputError(
+            f"unexpected argument {extra!r}: {command} takes one loss, with pred and target as --pred P --target T"
+        )
+    name = call.names[0]
+    reg = registry.load()
+    if name in reg and reg.get(name).kind != "loss":
+        rec = reg.get(name)
+        verb = "grad" if command == "grad" else "eval"
+        raise InputError(f"{rec.name} is an activation, not a loss: use 'actloss {verb} {rec.name} -- X'")
+    return reg.get(name, kind="loss")
+
+
+def _options(call: LossCall, record, command: str):
+    missing = [o for o in ("pred", "target") if getattr(call, o) is None]
+    if missing:
+        what = " and ".join("--" + m for m in missing)
+        raise InputError(f"missing {what}: usage: actloss {command} {record.name} --pred P --target T")
+    if call.pred == "-" and call.target == "-":
+        raise InputError("only one of --pred and --target can read stdin ('-')")
+    fmt = call.fmt
+    if fmt is not None and fmt not in FORMATS:
+        raise InputError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    precision = call.precision
+    if precision is not None:
+        try:
+            precision = int(precision)
+        except ValueError:
+            raise InputError(f"--precision expects a whole number of significant digits, got {precision!r}") from None
+        if not 1 <= precision <= 17:
+            raise InputError(f"--precision must be between 1 and 17 significant digits, got {precision}")
+    bound = record.bind(call.params)
+    return fmt, precision, bound
+
+
+def run_call(call: LossCall, derivative: bool, record=None) -> None:
+    command = "grad" if derivative else "loss"
+    record = record or _record(call, command)
+    fmt, precision, bound = _options(call, record, command)
+    stdin_text = None
+    if "-" in (call.pred, call.target):
+        option = "--pred" if call.pred == "-" else "--target"
+        if _stdin_is_terminal():
+            raise InputError(f"{option} - reads stdin, but stdin is a terminal: pipe the numbers in, or give them inline")
+        stdin_text = sys.stdin.buffer.read()
+    pred = read_operand(call.pred, "--pred", stdin_text)
+    target = read_operand(call.target, "--target", stdin_text)
+
+    from actloss import _losses
+
+    reduction = bound["reduction"]
+    params = {k: v for k, v in bound.items() if k != "reduction"}
+    parts = _losses.parts(record.kernel.partition(":")[2], pred, target, **params)
+    auto_table = fmt is None and _stdout_is_terminal()
+    fmt = fmt or ("table" if auto_table else "plain")
+    if auto_table and parts.count > TABLE_ROWS:
+        fmt = "plain"
+    result = Result(record, bound, pred, target, parts, reduction, derivative)
+    {"table": _table, "plain": _plain, "csv": _csv, "json": _json}[fmt](result, precision)
+
+
+def run(args: list[str], derivative: bool = False) -> None:
+    run_call(parse_loss_args(args, "grad" if derivative else "loss"), derivative)
+
+
+def grad_from_args(record, args: list[str]) -> None:
+    """'actloss grad LOSS --pred P --target T ...': args are everything after 'grad', the loss name included."""
+    call = parse_loss_args(args, "grad")
+    run_call(call, derivative=True, record=_record(call, "grad") if len(call.names) != 1 else record)
+
+
+# ---------------------------------------------------------------------------
+# output
+# ---------------------------------------------------------------------------
+
+@dataclass
+class Result:
+    record: object
+    bound: dict
+    pred: object
+    target: object
+    parts: object
+    reduction: str
+    derivative: bool
+
+    def __post_init__(self):
+        from actloss import _losses
+
+        if self.derivative:
+            self.grad = _losses.gradient(self.parts, self.reduction)
+        self.value = _losses.reduce(self.parts, self.reduction)
+
+    @property
+    def indices(self) -> bool:
+        """Targets are class indices (one per sample)."""
+        return self.per_sample and self.target.shape != self.pred.shape
+
+    @property
+    def per_sample(self) -> bool:
+        return self.parts.per == "sample"
+
+    def caption(self) -> str:
+        from actloss import _losses
+
+        conventions = list(self.parts.conventions)
+        red = _losses.reduction_text(self.parts, self.reduction)
+        if self.derivative:
+            red = ("gradient of the " + red) if self.reduction != "none" else f"gradient of each {self.parts.per}'s loss"
+        return ", ".join(conventions + [red])
+
+    def title(self) -> str:
+        defaults = self.record.defaults()
+        shown = [f"{k}={_param_text(v)}" for k, v in self.bound.items() if k != "reduction" and v != defaults.get(k)]
+        name = self.record.name
+        head = f"∂{name}/∂pred" if self.derivative else name
+        return f"{head}(pred, target{'; ' + ', '.join(shown) if shown else ''})"
+
+    def item_rows(self):
+        """(pred, target) per item: scalars for elementwise losses, rows for per-sample ones."""
+        import numpy as np
+
+        n = self.parts.count
+        if not self.per_sample:
+            return self.pred.reshape(-1), self.target.reshape(-1)
+        c = self.pred.shape[-1]
+        p = self.pred.reshape(n, c)
+        t = self.target.reshape(n, c) if self.target.shape == self.pred.shape else self.target.reshape(n)
+        return p, np.asarray(t)
+
+
+def _param_text(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return repr(v)
+    if isinstance(v, tuple):
+        return "[" + ",".join(_param_text(x) for x in v) + "]"
+    return str(v)
+
+
+def _param_json(v):
+    from actloss import io
+
+    if isinstance(v, float):
+        return io.json_number(v)
+    if isinstance(v, tuple):
+        return [io.json_number(x) for x in v]
+    return v
+
+
+def _plain(res: Result, precision) -> None:
+    from actloss import io
+
+    out = sys.stdout.buffer
+    if res.derivative:
+        g = res.grad
+        if g.ndim <= 1:
+            out.write(io.lines_of(g, precision))
+        else:
+            out.write(io.rows_of(g.reshape(-1, g.shape[-1]), precision))
+        return
+    out.write(io.lines_of(res.value, precision))
+
+
+def _cells(a, precision) -> list[str]:
+    from actloss import io
+
+    return [io.fmt(float(v), precision) for v in a.reshape(-1).tolist()]
+
+
+def _target_cells(res: Result, t, precision) -> list[str]:
+    if res.indices:
+        return [str(int(t))]
+    return _cells(t, precision)
+
+
+def _csv(res: Result, precision) -> None:
+    from actloss import io
+
+    out = sys.stdout.buffer
+    preds, targets = res.item_rows()
+    per = res.parts.per
+    if res.per_sample:
+        c = preds.shape[-1]
+        head = [per] + [f"pred_{j}" for j in range(c)]
+        head += [f"target_{j}" for j in range(c)] if targets.ndim == 2 else ["target"]
+    else:
+        head = [per, "pred", "target"]
+    if res.derivative:
+        head += [f"grad_{j}" for j in range(preds.shape[-1])] if res.per_sample else ["grad"]
+        g = res.grad.reshape(preds.shape)
+    else:
+        head += ["loss"]
+        items = res.parts.items.reshape(-1)
+    lines = [",".join(head)]
+    for k in range(res.parts.count):
+        cells = [str(k + 1)] + _cells(preds[k], precision) + _target_cells(res, targets[k], precision)
+        cells += _cells(g[k], precision) if res.derivative else [io.fmt(float(items[k]), precision)]
+        lines.append(",".join(cells))
+    if not res.derivative and res.reduction != "none":
+        lines.append(",".join([res.reduction] + [""] * (len(head) - 2) + [io.fmt(float(res.value), precision)]))
+    out.write(("\n".join(lines) + "\n").encode())
+
+
+def _json(res: Result, precision) -> None:
+    from actloss import io
+
+    obj = {
+        "loss": res.record.name,
+        "parameters": {k: _param_json(v) for k, v in res.bound.items() if k != "reduction"},
+        "reduction": res.reduction,
+        "conventions": list(res.parts.conventions),
+        "description": res.caption(),
+        "per": res.parts.per,
+        "count": res.parts.count,
+    }
+    if res.derivative:
+        obj["quantity"] = "gradient"
+    else:
+        obj["value"] = io.json_array(res.value, precision)
+        obj["values"] = io.json_array(res.parts.items, precision)
+    if res.reduction in ("mean", "batchmean"):
+        obj["denominator"] = io.json_number(res.parts.denominator)
+    obj["pred"] = io.json_array(res.pred, precision)
+    if res.indices:
+        obj["target"] = res.target.astype(int).tolist()
+    else:
+        obj["target"] = io.json_array(res.target, precision)
+    if res.derivative:
+        obj["gradient"] = io.json_array(res.grad, precision)
+    sys.stdout.buffer.write(io.dumps_json(obj))
+
+
+def _table(res: Result, precision) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from actloss import io
+
+    console = Console()
+    preds, targets = res.item_rows()
+    title = res.title()
+    caption = res.caption()
+    table = Table(title=title, title_justify="left", caption=caption, caption_justify="left",
+                  min_width=max(len(title), len(caption)) + 2)
+    table.add_column(res.parts.per, justify="right")
+    table.add_column("pred", justify="right")
+    table.add_column("target", justify="right")
+    table.add_column("∂L/∂pred" if res.derivative else "loss", justify="right")
+    join = ", ".join
+    items = res.parts.items.reshape(-1)
+    g = res.grad.reshape(preds.shape) if res.derivative else None
+    for k in range(res.parts.count):
+        last = k == res.parts.count - 1 and not res.derivative and res.reduction != "none"
+        table.add_row(
+            str(k + 1), join(_cells(preds[k], precision)), join(_target_cells(res, targets[k], precision)),
+            join(_cells(g[k], precision)) if res.derivative else io.fmt(float(items[k]), precision),
+            end_section=last,
+        )
+    if not res.derivative and res.reduction != "none":
+        table.add_row(res.reduction, "", "", io.fmt(float(res.value), precision), style="bold")
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    def loss_command(
+        ctx: typer.Context,
+        pred: Optional[str] = typer.Option(None, "--pred", metavar="P", help="Predictions: numbers, JSON, @FILE or - (stdin)."),
+        target: Optional[str] = typer.Option(None, "--target", metavar="T", help="Targets: numbers, JSON, @FILE or - (stdin)."),
+        format: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", help="table, plain, csv or json [default: table on a terminal, plain otherwise]."),
+        precision: Optional[int] = typer.Option(None, "--precision", metavar="N", help="Print N significant digits instead of the shortest round-trip form."),
+    ) -> None:
+        own = [f"--{k}={v}" for k, v in (("pred", pred), ("target", target), ("format", format), ("precision", precision)) if v is not None]
+        run(own + list(ctx.args), derivative=False)
+
+    app.command("loss", help=LOSS_HELP, context_settings=_CTX, options_metavar=_USAGE)(loss_command)
