@@ -17,7 +17,7 @@ from actloss import __version__
 from actloss.errors import ActlossError
 
 #: command modules, in the order their commands appear in --help
-COMMAND_MODULES = ("evaluate", "cards", "plot")
+COMMAND_MODULES = ("evaluate", "loss", "cards", "plot")
 
 HELP = """Exact values, derivatives and plots of neural-network activation and loss functions.
 
@@ -75,8 +75,8 @@ def _quiet_broken_pipe() -> None:
 
 
 def _fast(args: list[str]) -> bool:
-    """eval/grad without --help skip building the typer app: it costs more than the work."""
-    if not args or args[0] not in ("eval", "grad"):
+    """eval/grad/loss without --help skip building the typer app: it costs more than the work."""
+    if not args or args[0] not in ("eval", "grad", "loss"):
         return False
     head = args[1 : args.index("--")] if "--" in args else args[1:]
     return not any(a in ("-h", "--help") for a in head)
@@ -87,9 +87,12 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
     try:
         if _fast(args):
-            from actloss.cli import evaluate
+            from actloss.cli import evaluate, loss
 
-            evaluate.run_fast(args[1:], derivative=args[0] == "grad")
+            if args[0] == "loss":
+                loss.run(args[1:])
+            else:
+                evaluate.run_fast(args[1:], derivative=args[0] == "grad")
             code = 0
         else:
             from typer.main import get_command
