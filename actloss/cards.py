@@ -211,17 +211,26 @@ def property_name(key: str, lang: str) -> str:
     return _PROPERTY_NAMES[lang].get(key) or _PROPERTY_NAMES["en"].get(key) or key.replace("_", " ")
 
 
-def see_also(record, registry) -> list[str]:
-    """Other functions named in the record's formulas, summary or English notes."""
-    prose = [record.summary, record.formula.text, record.derivative_formula.text]
+def _prose(record) -> str:
     en = record.notes.get("en", {})
-    prose += list(en.get("pros", ())) + list(en.get("cons", ()))
-    blob = "\n".join(prose)
-    found = []
+    parts = [record.summary, record.formula.text, record.derivative_formula.text]
+    return "\n".join(parts + list(en.get("pros", ())) + list(en.get("cons", ())))
+
+
+def _mentions(blob: str, name: str) -> bool:
+    return name not in _NOT_REFERENCES and re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", blob) is not None
+
+
+def see_also(record, registry) -> list[str]:
+    """Related functions: those named in this record's formulas, summary or English notes,
+    then those whose own text names this one (``extra["see_also"]`` comes first)."""
+    found = list(record.extra.get("see_also", ()))
+    mine = _prose(record)
     for other in registry:
-        if other.name == record.name or other.name in _NOT_REFERENCES:
-            continue
-        if re.search(rf"(?<![\w.]){re.escape(other.name)}(?!\w)", blob):
+        if other.name != record.name and other.name not in found and _mentions(mine, other.name):
+            found.append(other.name)
+    for other in registry:
+        if other.name != record.name and other.name not in found and _mentions(_prose(other), record.name):
             found.append(other.name)
     return found
 

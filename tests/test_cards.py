@@ -414,3 +414,9 @@ def test_readme_table_lists_every_name_and_escapes_pipes():
     assert [re.match(r"\| `([^`]+)` \|", row).group(1) for row in rows] == IDS
     assert all(len(re.findall(r"(?<!\\)\|", row)) == 6 for row in rows)
     assert "`softsign(x) = x / (1 + \\|x\\|)`" in table
+
+
+def test_see_also_names_exist():
+    for record in RECORDS:
+        for name in cards.see_also(record, REG):
+            assert name in REG and name != record.name
