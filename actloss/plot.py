@@ -58,11 +58,11 @@ STYLE = {
     "xtick.labelsize": 9.5,
     "ytick.labelsize": 9.5,
     "axes.grid": True,
-    "grid.color": "#b0b0b0",
-    "grid.alpha": 0.35,
+    "grid.color": "#e4e4e4",  # opaque (PostScript has no transparency)
+    "grid.alpha": 1.0,
     "grid.linewidth": 0.6,
     "lines.linewidth": 2.0,
-    "legend.framealpha": 0.9,
+    "legend.framealpha": 1.0,
     "legend.edgecolor": "#cccccc",
     "mathtext.fontset": "dejavusans",
 }
@@ -215,7 +215,7 @@ class _Fn:
 
 
 def _fmt_params(params: Mapping[str, Any], skip: Iterable[str] = ()) -> str:
-    shown = [f"{k}={_pv(v)}" for k, v in params.items() if k not in skip]
+    shown = [f"{k}={_pv(v)}" for k, v in params.items() if k not in skip and v is not None]
     return ", ".join(shown)
 
 
@@ -238,7 +238,7 @@ def _function(item: Item) -> _Fn:
     import numpy as np
 
     rec, params = item.record, dict(item.params)
-    shown = _fmt_params(params)
+    shown = _fmt_params(params, skip=("reduction",) if rec.kind == "loss" else ())
     paren = f" ({shown})" if shown else ""
     latex, dlatex = rec.formula.latex, rec.derivative_formula.latex
     if rec.shape == "elementwise":
@@ -424,7 +424,7 @@ def draw(items: Sequence[Item], opts: Options):
     lo, hi = opts.x_range if opts.x_range is not None else default_range(items)
     fig = Figure(figsize=opts.figsize(len(items)), dpi=opts.dpi, layout="constrained")
     ax = fig.add_subplot()
-    ys = []
+    primary, secondary = [], []
     for i, item in enumerate(items):
         fn = _function(item)
         color = PALETTE[i % len(PALETTE)]
@@ -435,7 +435,7 @@ def draw(items: Sequence[Item], opts: Options):
             x, y = curve(fn, lo, hi, opts.points, derivative=False)
             (line,) = ax.plot(x, y, color=color, linestyle=solid, label=f"{name}\n${fn.latex}$")
             line.set_gid(gid)
-            ys.append(y)
+            primary.append(y)
         if opts.grad or opts.only_grad:
             x, y = curve(fn, lo, hi, opts.points, derivative=True)
             prime = item.record.name + "′"
@@ -443,19 +443,24 @@ def draw(items: Sequence[Item], opts: Options):
             (line,) = ax.plot(x, y, color=color, linestyle=solid if opts.only_grad else dashed,
                               label=label, linewidth=2.0 if opts.only_grad else 1.6)
             line.set_gid(gid + "-grad")
-            ys.append(y)
+            (primary if opts.only_grad else secondary).append(y)
     ax.set_xlim(lo, hi)
     if opts.ylim is not None:
         ax.set_ylim(*opts.ylim)
     else:
-        allys = np.concatenate(ys)
-        fin = allys[np.isfinite(allys)]
-        if fin.size:
-            ymin, ymax = float(fin.min()), float(fin.max())
-            pad = 0.06 * (ymax - ymin) if ymax > ymin else max(0.5, abs(ymax) * 0.1)
-            ax.set_ylim(ymin - pad, ymax + pad)
+        limits = y_limits(primary, secondary)
+        if limits is not None:
+            ax.set_ylim(*limits)
     _origin_axes(ax)
     ax.set_xlabel(_xlabel(items), loc="right")
+    y0, y1 = ax.get_ylim()
+    if y0 < 0 < y1:
+        # the x axis runs through the plot: its label goes below the plot's lower right corner,
+        # clear of the curves and (when the axis runs low) of its tick labels
+        at = -y0 / (y1 - y0)
+        ticks = 22.0 / (72.0 * opts.figsize(len(items))[1] * 0.85)
+        ax.xaxis.set_label_coords(1.0, min(-0.02, at - ticks))
+        ax.xaxis.label.set_verticalalignment("top")
     if opts.title:
         ax.set_title(_mathsafe(opts.title))
     if len(items) == 1:
@@ -463,6 +468,43 @@ def draw(items: Sequence[Item], opts: Options):
     else:
         fig.legend(loc="outside right upper", handlelength=2.4, labelspacing=0.7)
     return fig
+
+
+def _span(y, robust: bool):
+    import numpy as np
+
+    fin = y[np.isfinite(y)]
+    if not fin.size:
+        return None
+    lo, hi = float(fin.min()), float(fin.max())
+    if robust and fin.size >= 20:
+        # a tail that dwarfs the rest (−1/p as p → 0): keep the bulk and a good part of the tail
+        q5, q95 = (float(v) for v in np.percentile(fin, [5.0, 95.0]))
+        bulk = q95 - q5
+        if bulk > 0 and hi - lo > 6.0 * bulk:
+            lo, hi = max(lo, q5 - 2.0 * bulk), min(hi, q95 + 2.0 * bulk)
+    return lo, hi
+
+
+def y_limits(primary, secondary):
+    """y range: the plotted functions whole (a dwarfing tail trimmed); overlaid derivatives
+    only as far as one height of the functions beyond them."""
+    import numpy as np
+
+    spans = [s for s in (_span(np.asarray(y), True) for y in primary) if s is not None]
+    if not spans:
+        spans = [s for s in (_span(np.asarray(y), True) for y in secondary) if s is not None]
+        secondary = []
+    if not spans:
+        return None
+    lo, hi = min(s[0] for s in spans), max(s[1] for s in spans)
+    height = hi - lo if hi > lo else max(1.0, abs(hi))
+    for y in secondary:
+        s = _span(np.asarray(y), False)
+        if s is not None:
+            lo, hi = min(lo, max(s[0], lo - height)), max(hi, min(s[1], hi + height))
+    pad = 0.06 * (hi - lo) if hi > lo else max(0.5, abs(hi) * 0.1)
+    return lo - pad, hi + pad
 
 
 def _origin_axes(ax) -> None:
@@ -546,7 +588,16 @@ def _savefig(fig, fh, fmt: str, dpi: float) -> None:
         os.environ["SOURCE_DATE_EPOCH"] = "0"  # the PostScript backend dates its output otherwise
     try:
         with _style():
-            fig.savefig(fh, **kw)
+            if fmt == "svgz":  # gzip without a timestamp in its header
+                import gzip
+                import io
+
+                buf = io.BytesIO()
+                fig.savefig(buf, **{**kw, "format": "svg"})
+                with gzip.GzipFile(fileobj=fh, mode="wb", mtime=0, filename="") as gz:
+                    gz.write(buf.getvalue())
+            else:
+                fig.savefig(fh, **kw)
     finally:
         if fmt in ("ps", "eps") and env is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)

@@ -93,6 +93,77 @@ def items_from(records, params: dict[str, str]):
     return [Item(r, p, others=others, value=value[0]) for r, p in zip(records, bound)]
 
 
+#: the command's own options: name -> (number of values, converter); read by hand on the fast path
+_OWN: dict[str, tuple[str, int, type]] = {
+    "-o": ("output", 1, str), "--output": ("output", 1, str),
+    "--range": ("x_range", 2, float), "--points": ("points", 1, int),
+    "--grad": ("grad", 0, bool), "--only-grad": ("only_grad", 0, bool),
+    "--ylim": ("ylim", 2, float), "--title": ("title", 1, str), "--size": ("size", 2, float),
+    "--dpi": ("dpi", 1, float), "--all": ("all_", 0, bool), "--format": ("fmt", 1, str),
+}
+
+_KIND = {int: "an integer", float: "a number"}
+
+
+def split_own(args: list[str]) -> tuple[dict, list[str]]:
+    """The plot options (as typer would read them) and the rest (names and function parameters)."""
+    own: dict = {}
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        tok = args[i]
+        if tok == "--":
+            rest.extend(args[i:])
+            break
+        key, eq, attached = tok.partition("=") if tok.startswith("--") else (tok, "", "")
+        if tok.startswith("-o") and len(tok) > 2 and not tok.startswith("--"):
+            key, eq, attached = "-o", "=", tok[2:]
+        spec = _OWN.get(key)
+        if spec is None:
+            rest.append(tok)
+            i += 1
+            continue
+        dest, nargs, kind = spec
+        if nargs == 0:
+            if eq:
+                raise InputError(f"{key} is a switch and takes no value (see 'actloss plot --help')")
+            own[dest] = True
+            i += 1
+            continue
+        if eq:
+            if nargs != 1:
+                raise InputError(_needs(key, nargs))
+            values = [attached]
+            i += 1
+        else:
+            values = args[i + 1 : i + 1 + nargs]
+            if len(values) < nargs:
+                raise InputError(_needs(key, nargs))
+            i += 1 + nargs
+        converted = []
+        for v in values:
+            if kind is str:
+                converted.append(v)
+                continue
+            try:
+                converted.append(kind(v))
+            except ValueError:
+                raise InputError(f"invalid value for '{key}': {v!r} is not {_KIND[kind]}") from None
+        own[dest] = converted[0] if nargs == 1 else tuple(converted)
+    return own, rest
+
+
+def _needs(key: str, nargs: int) -> str:
+    metavar = {"--range": "XMIN XMAX", "--ylim": "YMIN YMAX", "--size": "W H"}.get(key, "VALUE")
+    return f"{key} needs {'a value' if nargs == 1 else f'{nargs} values'}: {key} {metavar} (see 'actloss plot --help')"
+
+
+def run_fast(args: list[str]) -> None:
+    """The whole command from raw arguments, without building the typer app (start-up cost)."""
+    own, rest = split_own(args)
+    run(rest, **own)
+
+
 def _stderr_is_terminal() -> bool:
     try:
         return sys.stderr.isatty()
@@ -123,6 +194,23 @@ def run(
     all_: bool = False,
     fmt: Optional[str] = None,
 ) -> None:
+    import gc
+
+    gc.disable()  # matplotlib's import allocates a lot; cyclic collection meanwhile only costs time
+    try:
+        _run(args, output, x_range, points, grad, only_grad, ylim, title, size, dpi, all_, fmt)
+    finally:
+        if FREEZE_AT_EXIT:
+            # the process ends next: without this its final collection walks every matplotlib object (~0.1 s)
+            gc.freeze()
+        gc.enable()
+
+
+#: freeze the heap after plotting (the CLI process then exits); tests running many commands in one process turn it off
+FREEZE_AT_EXIT = True
+
+
+def _run(args, output, x_range, points, grad, only_grad, ylim, title, size, dpi, all_, fmt) -> None:
     from actloss import plot as P
     from actloss import registry
     from actloss.cli.evaluate import parse_call
