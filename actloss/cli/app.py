@@ -75,8 +75,8 @@ def _quiet_broken_pipe() -> None:
 
 
 def _fast(args: list[str]) -> bool:
-    """eval/grad/loss without --help skip building the typer app: it costs more than the work."""
-    if not args or args[0] not in ("eval", "grad", "loss"):
+    """eval/grad/loss/plot without --help skip building the typer app: it costs more than the work."""
+    if not args or args[0] not in ("eval", "grad", "loss", "plot"):
         return False
     head = args[1 : args.index("--")] if "--" in args else args[1:]
     return not any(a in ("-h", "--help") for a in head)
@@ -89,7 +89,11 @@ def main(argv: list[str] | None = None) -> None:
         if _fast(args):
             from actloss.cli import evaluate, loss
 
-            if args[0] == "loss":
+            if args[0] == "plot":
+                from actloss.cli import plot
+
+                plot.run_fast(args[1:])
+            elif args[0] == "loss":
                 loss.run(args[1:])
             else:
                 evaluate.run_fast(args[1:], derivative=args[0] == "grad")
