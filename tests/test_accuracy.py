@@ -1,0 +1,497 @@
+"""Accuracy of every elementwise activation and its derivative against mpmath.
+
+Bound (product specification): within 4 ulp of the exactly rounded result
+where that result is a normal float64; absolute error <= 2**-1022 where it is
+subnormal or underflows; within 1e-3 of a zero of a derivative an absolute
+error of 4*2**-52 is accepted.  See ``reference.score``.
+
+Every elementwise record of the registry is checked automatically (default
+parameters and the non-default sets listed in ``reference.REFERENCES``) on a
+grid covering |x| from 5e-324 to 1.8e308, the exp over/underflow regions near
++-700, the subnormal tail of GELU near -37.5, kinks and their float
+neighbours, the zeros of the derivatives, +-0, +-inf and NaN.  Kernels are
+evaluated once per grid (vectorised); references are cached per session.
+
+Run ``python tests/test_accuracy.py`` for a table of the largest errors.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from mpmath import mp
+
+from actloss.registry import load
+from reference import (
+    NEAR_ZERO_WINDOW,
+    PREC,
+    REFERENCES,
+    evaluate,
+    mpf,
+    score,
+    ulp_error,
+)
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+BOUND = 4.0
+
+RECORDS = [r for r in load() if r.shape == "elementwise"]
+NAMES = [r.name for r in RECORDS]
+
+
+def _record(name):
+    return load().get(name)
+
+
+def _configs():
+    out = []
+    for rec in RECORDS:
+        ref = REFERENCES.get(rec.name)
+        out.append((rec.name, ()))
+        for ps in (ref.param_sets if ref else ()):
+            out.append((rec.name, tuple(sorted(ps.items()))))
+    return out
+
+
+CONFIGS = _configs()
+
+
+def _cid(cfg):
+    name, ps = cfg
+    return name + "".join(f"-{k}={v}" for k, v in ps)
+
+
+# ---------------------------------------------------------------------------
+# grid
+# ---------------------------------------------------------------------------
+
+_BASE_MAGNITUDES = (
+    5e-324, 1e-320, 1e-310, 2.0**-1022, 1e-300, 1e-200, 1e-160, 1e-150, 1e-100, 1e-50, 1e-20, 1e-16, 1e-10,
+    1e-8, 1e-6, 1e-5, 1e-4, 1e-3, 0.01, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 2.5, 3.0, 5.0, 10.0, 20.0, 30.0,
+    36.0, 37.0, 37.5, 38.0, 40.0, 50.0, 100.0, 354.0, 372.0, 700.0, 708.0, 709.0, 709.78, 710.0, 744.0, 745.0,
+    745.2, 746.0, 750.0, 800.0, 1000.0, 1e4, 1e5, 1e8, 1e10, 1e16, 1e20, 1e50, 1e100, 1e150, 1e154, 1e155,
+    1e200, 1e300, 1e308, 1.7976931348623157e308,
+)
+
+
+def _neighbours(x, steps=3):
+    out = [x]
+    lo = hi = x
+    for _ in range(steps):
+        lo = np.nextafter(lo, -np.inf)
+        hi = np.nextafter(hi, np.inf)
+        out += [lo, hi]
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def _deriv_zeros(name, ps):
+    """Zeros of the reference derivative, refined to PREC bits."""
+    ref = REFERENCES[name]
+    params = dict(_record(name).bind(dict(ps)))
+    zs = []
+    for z0 in ref.zeros(**params):
+        p = {k: (mpf(v) if isinstance(v, float) else v) for k, v in params.items()}
+        with mp.workprec(PREC):
+            z = mp.findroot(lambda t: ref.derivative(t, **p), mp.mpf(z0))
+        zs.append(z)
+    return tuple(zs)
+
+
+@functools.lru_cache(maxsize=None)
+def grid(name, ps):
+    """The float64 inputs checked for one function and parameter set."""
+    rec = _record(name)
+    params = dict(rec.bind(dict(ps)))
+    ref = REFERENCES[name]
+    rng = np.random.default_rng(20261127)
+    pts = [0.0, -0.0]
+    mags = list(_BASE_MAGNITUDES)
+    mags += list(10.0 ** np.linspace(-300, 300, 61) * rng.uniform(1, 10, 61))
+    for v in params.values():
+        if isinstance(v, float) and v != 0.0:
+            a = abs(v)
+            for c in (1e-3, 0.5, 1.0, 2.0, 20.0, 37.0, 40.0, 700.0, 708.0, 745.0, 750.0):
+                mags += [c / a, c * a]
+    for m in mags:
+        if np.isfinite(m):
+            pts += [m, -m]
+    pts += list(rng.uniform(-10, 10, 240))
+    pts += list(rng.uniform(-2, 2, 120))
+    pts += list(rng.uniform(-45, 45, 120))
+    for lo, hi in ((690.0, 760.0), (-760.0, -690.0), (-40.0, -34.0), (350.0, 380.0), (-380.0, -350.0)):
+        pts += list(rng.uniform(lo, hi, 40))
+    for kx, _ in rec.kink_points(dict(ps)):
+        pts += _neighbours(kx, 3) + [kx + d for d in (-1e-9, 1e-9, -1e-3, 1e-3)]
+    for z in _deriv_zeros(name, ps):
+        zf = float(z)
+        pts += _neighbours(zf, 3)
+        for d in (1e-12, 1e-8, 1e-5, 1e-4, 9.99e-4, 1.001e-3, 2e-3, 5e-3, 0.01, 0.03, 0.1, 0.2, 0.3, 0.5):
+            pts += [zf - d, zf + d]
+        pts += list(zf + rng.uniform(-0.6, 0.6, 60))
+    for x in ref.points(**params):
+        pts += _neighbours(float(x), 1)
+    x = np.array(pts, dtype=np.float64)
+    x = x[np.isfinite(x)]
+    return np.unique(x)  # sorted; 0.0 and -0.0 collapse: _grid adds -0.0 back
+
+def _grid(name, ps):
+    x = grid(name, ps)
+    return np.concatenate([x, [-0.0]])
+
+
+@functools.lru_cache(maxsize=None)
+def _reference_values(name, ps, which):
+    rec = _record(name)
+    params = dict(rec.bind(dict(ps)))
+    fn = getattr(REFERENCES[name], which)
+    return tuple(evaluate(fn, float(x), params) for x in _grid(name, ps))
+
+
+def _near_zero_mask(name, ps, x):
+    zs = _deriv_zeros(name, ps)
+    mask = np.zeros(x.shape, dtype=bool)
+    for z in zs:
+        mask |= np.abs(x - float(z)) <= NEAR_ZERO_WINDOW
+    return mask
+
+
+def _scores(name, ps, which):
+    rec = _record(name)
+    x = _grid(name, ps)
+    fn = rec.value if which == "value" else rec.derivative
+    y = np.asarray(fn(x, **dict(ps)), dtype=np.float64)
+    assert y.shape == x.shape and y.dtype == np.float64
+    refs = _reference_values(name, ps, which)
+    near = _near_zero_mask(name, ps, x) if which == "derivative" else np.zeros(x.shape, bool)
+    s = np.array([score(yi, r, bool(n)) for yi, r, n in zip(y, refs, near)])
+    return x, y, refs, s, near
+
+
+def _report(x, y, refs, s, k=8):
+    idx = np.argsort(-s)[:k]
+    return "\n".join(
+        f"  x={x[i]!r}: got {y[i]!r}, exact {mp.nstr(refs[i], 17)}, error {s[i]:.3g}" for i in idx if s[i] > 0
+    )
+
+
+# ---------------------------------------------------------------------------
+# tests
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_elementwise_record_has_a_reference(name):
+    assert name in REFERENCES, f"{name} has no reference row in tests/reference.py"
+
+
+@pytest.mark.parametrize("cfg", CONFIGS, ids=_cid)
+@pytest.mark.parametrize("which", ["value", "derivative"])
+def test_accuracy(cfg, which):
+    name, ps = cfg
+    x, y, refs, s, _ = _scores(name, ps, which)
+    bad = s > BOUND
+    assert not bad.any(), f"{which} of {_cid(cfg)}: {bad.sum()} of {x.size} points beyond {BOUND} ulp\n" + _report(
+        x, y, refs, s
+    )
+
+
+@pytest.mark.parametrize("cfg", CONFIGS, ids=_cid)
+def test_special_values(cfg):
+    name, ps = cfg
+    rec = _record(name)
+    params = dict(rec.bind(dict(ps)))
+    ref = REFERENCES[name]
+    x = np.array([np.nan, np.inf, -np.inf])
+    for which in ("value", "derivative"):
+        fn = rec.value if which == "value" else rec.derivative
+        y = np.asarray(fn(x, **dict(ps)))
+        assert np.isnan(y[0]), f"{which}(nan) = {y[0]!r}"
+        for xi, yi in zip((1, -1), y[1:]):
+            big = xi * mp.mpf(2) ** 3000  # the limit, reached far beyond the float range
+            with mp.workprec(PREC):
+                lim = getattr(ref, which)(big, **{k: (mpf(v) if isinstance(v, float) else v) for k, v in params.items()})
+            assert ulp_error(yi, lim) <= BOUND, f"{which}({xi * math.inf}) = {yi!r}, limit {mp.nstr(lim, 17)}"
+        # scalars and any shape
+        y0 = np.asarray(fn(np.float64(0.5), **dict(ps)))
+        assert y0.shape == ()
+        y2 = np.asarray(fn(np.full((2, 3), 0.5), **dict(ps)))
+        assert y2.shape == (2, 3) and np.all(y2 == y0)
+        assert np.asarray(fn(np.zeros((0,)), **dict(ps))).shape == (0,)
+
+
+KINK_CONFIGS = [c for c in CONFIGS if _record(c[0]).kinks is not None]
+
+
+@pytest.mark.parametrize("cfg", KINK_CONFIGS, ids=_cid)
+def test_kinks(cfg):
+    name, ps = cfg
+    rec = _record(name)
+    for kx, dydx in rec.kink_points(dict(ps)):
+        got = rec.derivative(np.array([kx]), **dict(ps))[0]
+        assert got == dydx, f"{name}'({kx!r}) = {got!r}, the record states {dydx!r}"
+        got = rec.derivative(kx, **dict(ps))
+        assert float(got) == dydx
+
+
+@pytest.mark.parametrize(
+    "name, params, which, x, printed",
+    [
+        ("gelu", {}, "value", -10.0, -7.619853e-23),
+        ("sigmoid", {}, "derivative", 40.0, 4.2483543e-18),
+        ("tanh", {}, "derivative", 20.0, 1.6993417e-17),
+        ("tanhshrink", {}, "value", 1e-6, 3.3333333e-19),
+    ],
+)
+def test_documented_tails(name, params, which, x, printed):
+    rec = _record(name)
+    fn = rec.value if which == "value" else rec.derivative
+    y = float(fn(np.array([x]), **params)[0])
+    assert y == pytest.approx(printed, rel=1e-7)
+    exact = evaluate(getattr(REFERENCES[name], which), x, rec.bind(params))
+    assert ulp_error(y, exact) <= BOUND
+
+
+# ---------------------------------------------------------------------------
+# properties (hypothesis)
+# ---------------------------------------------------------------------------
+
+SMOOTH_EVERYWHERE = {"sigmoid", "tanh", "log_sigmoid", "gelu", "quick_gelu", "silu", "mish", "softplus",
+                     "squareplus", "tanhshrink", "identity", "softsign"}
+
+
+def _kinks_of(name, ps):
+    rec = _record(name)
+    ks = [k for k, _ in rec.kink_points(dict(ps))]
+    if name == "softsign":
+        ks.append(0.0)  # C1 only: the second derivative jumps at 0
+    return ks
+
+
+TINY_DERIVATIVE = mp.mpf(2) ** -1100  # far below the float64 range: 0 to float64
+
+
+def central_difference(f, x, slope):
+    """f'(x) by a central difference, at a precision high enough for the step.
+
+    The step is 2**-100 of the scale |x| (2**-1000 at 0): the truncation error
+    (about h**2 times the third derivative) is far below 2**-100 relative wherever f varies on a scale
+    above |x| * 2**-40. The working precision is raised so that the
+    cancellation in f(x + h) - f(x - h) still leaves 120 bits (``slope`` is the
+    expected size of f'(x)).
+    """
+    xm = mpf(x)
+    with mp.workprec(PREC):
+        scale = max(abs(xm), mp.mpf(2) ** -1000)
+        h = scale * mp.mpf(2) ** -100
+        ratio = abs(f(xm)) / (scale * max(abs(slope), TINY_DERIVATIVE))
+    extra = int(mp.log(ratio, 2)) if ratio > 1 else 0
+    with mp.workprec(PREC + 120 + extra):
+        return (f(xm + h) - f(xm - h)) / (2 * h)
+
+
+@pytest.mark.parametrize("cfg", CONFIGS, ids=_cid)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(x=st.one_of(st.floats(-60.0, 60.0), st.floats(-1e6, 1e6), st.floats(allow_nan=False, allow_infinity=False)))
+def test_derivative_matches_finite_difference(cfg, x):
+    """The reference derivative agrees with a high-precision central difference of
+    the reference value (the derivative references are not taken on trust), and
+    our derivative is within the bound of it."""
+    name, ps = cfg
+    assume(all(abs(x - k) > 1e-6 * max(1.0, abs(k)) for k in _kinks_of(name, ps)))
+    rec = _record(name)
+    params = dict(rec.bind(dict(ps)))
+    ref = REFERENCES[name]
+    p = {k: (mpf(v) if isinstance(v, float) else v) for k, v in params.items()}
+    an = evaluate(ref.derivative, x, params)
+    fd = central_difference(lambda t: ref.value(t, **p), x, an)
+    if not (abs(an) < TINY_DERIVATIVE and abs(fd) < TINY_DERIVATIVE):
+        assert abs(fd - an) <= mp.mpf(2) ** -90 * abs(an), (x, mp.nstr(fd, 20), mp.nstr(an, 20))
+    near = any(abs(x - float(z)) <= NEAR_ZERO_WINDOW for z in _deriv_zeros(name, ps))
+    got = float(rec.derivative(np.array([x]), **dict(ps))[0])
+    assert score(got, an, near) <= BOUND, (x, got, mp.nstr(an, 17))
+
+
+def _condition(text, params):
+    """Evaluate a record's 'for α ≥ 0' / 'when v ≤ t' style condition."""
+    if text is True:
+        return True
+    if text is False or not isinstance(text, str):
+        return False
+    m = re.fullmatch(r"(?:for|when)\s+(.+)", text.strip())
+    if not m:
+        return False
+    expr = _symbols(m.group(1))
+    try:
+        return bool(eval(expr, {"__builtins__": {}}, dict(params)))
+    except Exception:
+        return False
+
+
+_SYMBOLS = {"α": "alpha", "β": "beta", "λ": "lambd", "≥": ">=", "≤": "<=", "−": "-", "v": "value", "t": "threshold"}
+
+
+def _symbols(text):
+    out = text
+    for k, v in _SYMBOLS.items():
+        if len(k) == 1 and k.isalpha() and k.isascii():
+            out = re.sub(rf"\b{k}\b", v, out)
+        else:
+            out = out.replace(k, v)
+    return out
+
+
+_finite = st.floats(allow_nan=False, allow_infinity=True)
+
+
+def _claims_monotonic(cfg):
+    name, ps = cfg
+    rec = _record(name)
+    return _condition(rec.properties.get("monotonic"), dict(rec.bind(dict(ps))))
+
+
+MONOTONIC_CONFIGS = [c for c in CONFIGS if _claims_monotonic(c)]
+
+
+@pytest.mark.parametrize("cfg", MONOTONIC_CONFIGS, ids=_cid)
+@settings(max_examples=40, deadline=None)
+@given(xs=st.lists(st.one_of(_finite, st.floats(-50.0, 50.0)), min_size=2, max_size=30))
+def test_monotonic_where_claimed(cfg, xs):
+    """Non-decreasing on sorted inputs. Two results each within BOUND ulp of a
+    non-decreasing function can be out of order by up to 2*BOUND ulp (where a
+    formula switches branch, say), so that much is tolerated; anything more is
+    a wrong claim or a broken kernel."""
+    name, ps = cfg
+    rec = _record(name)
+    x = np.sort(np.array(xs, dtype=np.float64))
+    y = rec.value(x, **dict(ps))
+    a, b = y[:-1], y[1:]
+    finite = np.isfinite(a) & np.isfinite(b)
+    with np.errstate(over="ignore"):  # the spacing of the largest float is 2**971, reported as inf
+        slack = np.where(finite, 2 * BOUND * np.spacing(np.maximum(np.abs(a), np.abs(b))), 0.0)
+    drop = np.where(finite, a, 0.0) - np.where(finite, b, 0.0)
+    ok = (b >= a) | (finite & (drop <= slack))
+    assert ok.all(), [(xi, yi) for xi, yi in zip(x, y)]
+
+
+def _parse_range(text, params):
+    """[(lo, hi, approx)] pieces of a record's range text, or None if unparseable."""
+    text = text.split(" for ")[0] if " for " in text else text
+    if "≈ (" in text:  # "(-λα, inf) ≈ (-1.7581, inf)": use the numeric form
+        text = text.split("≈ ", 1)[1]
+    pieces = []
+    env = {"inf": math.inf, **{k: v for k, v in params.items() if isinstance(v, float)}}
+    for part in text.split("∪"):
+        part = part.strip()
+        approx = "≈" in part
+        part = part.replace("≈", "").replace(" ", "")
+        m = re.fullmatch(r"([\[(])(.+),(.+)([\])])", part)
+        if m:
+            lo_s, hi_s = m.group(2), m.group(3)
+        else:
+            m = re.fullmatch(r"\{(.+)\}", part)
+            if not m:
+                return None
+            lo_s = hi_s = m.group(1)
+        try:
+            lo = float(eval(_symbols(lo_s), {"__builtins__": {}}, env))
+            hi = float(eval(_symbols(hi_s), {"__builtins__": {}}, env))
+        except Exception:
+            return None
+        pieces.append((lo, hi, approx))
+    return pieces
+
+
+@pytest.mark.parametrize("cfg", CONFIGS, ids=_cid)
+@settings(max_examples=40, deadline=None)
+@given(xs=st.lists(st.one_of(_finite, st.floats(-50.0, 50.0)), min_size=1, max_size=30))
+def test_range_where_claimed(cfg, xs):
+    name, ps = cfg
+    rec = _record(name)
+    params = dict(rec.bind(dict(ps)))
+    text = rec.range
+    if " for " in text and not _condition("for " + text.split(" for ", 1)[1], params):
+        return
+    if name in ("elu", "celu") and params.get("alpha", 1.0) < 0:
+        return
+    pieces = _parse_range(text, params)
+    assert pieces is not None, f"cannot read the range {text!r} of {name}"
+    x = np.array(xs, dtype=np.float64)
+    y = rec.value(x, **dict(ps))
+    for xi, yi in zip(x, y):
+        ok = False
+        for lo, hi, approx in pieces:
+            tol = 1e-3 * max(1.0, abs(lo)) if approx else 0.0
+            if lo - tol <= yi <= hi + (1e-3 * max(1.0, abs(hi)) if approx else 0.0):
+                ok = True
+        assert ok, f"{name}({xi!r}) = {yi!r} outside {text!r}"
+
+
+# ---------------------------------------------------------------------------
+# the opt-in exhaustive sweep
+# ---------------------------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cfg", CONFIGS, ids=_cid)
+@pytest.mark.parametrize("which", ["value", "derivative"])
+def test_accuracy_sweep(cfg, which):
+    name, ps = cfg
+    rec = _record(name)
+    params = dict(rec.bind(dict(ps)))
+    ref = REFERENCES[name]
+    rng = np.random.default_rng(7)
+    n = 4000
+    x = np.concatenate([
+        rng.uniform(-12, 12, n),
+        rng.uniform(-800, 800, n // 4),
+        np.exp(rng.uniform(-745, 709, n // 2)) * rng.choice([-1.0, 1.0], n // 2),
+    ])
+    zs = _deriv_zeros(name, ps)
+    for z in zs:
+        x = np.concatenate([x, float(z) + rng.uniform(-0.5, 0.5, n // 4)])
+    fn = rec.value if which == "value" else rec.derivative
+    y = fn(x, **dict(ps))
+    fr = getattr(ref, which)
+    refs = [evaluate(fr, float(xi), params) for xi in x]
+    near = np.zeros(x.shape, bool)
+    if which == "derivative":
+        for z in zs:
+            near |= np.abs(x - float(z)) <= NEAR_ZERO_WINDOW
+    s = np.array([score(a, b, bool(c)) for a, b, c in zip(y, refs, near)])
+    assert not (s > BOUND).any(), _report(x, y, refs, s)
+
+
+# ---------------------------------------------------------------------------
+# table of the largest errors: python tests/test_accuracy.py [names...]
+# ---------------------------------------------------------------------------
+
+def accuracy_table(names=None):
+    rows = []
+    for cfg in CONFIGS:
+        name, ps = cfg
+        if names and name not in names:
+            continue
+        row = [_cid(cfg)]
+        for which in ("value", "derivative"):
+            x, y, refs, s, near = _scores(name, ps, which)
+            u = np.array([ulp_error(a, b) for a, b in zip(y, refs)])
+            far = ~near
+            i = int(np.argmax(np.where(far, u, -1)))
+            row.append(f"{u[i]:7.3f} (x={x[i]:.6g})")
+            row.append(f"{s.max():.3f}")
+        rows.append(row)
+    w = max(len(r[0]) for r in rows)
+    print(f"{'function':{w}}  {'value max ulp':24} score  {'derivative max ulp (outside zero windows)':24} score")
+    for r in rows:
+        print(f"{r[0]:{w}}  {r[1]:24} {r[2]:5}  {r[3]:24} {r[4]:5}")
+
+
+if __name__ == "__main__":
+    accuracy_table(sys.argv[1:] or None)
