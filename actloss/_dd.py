@@ -50,3 +50,31 @@ def div_dd(x, d):
     q = x / d
     p, e = two_prod(q, d)
     return q, ((x - p) - e) / d
+
+
+def fast_two_sum(a, b):
+    """s + err == a + b exactly, provided |a| >= |b| (or a == 0)."""
+    s = a + b
+    return s, b - (s - a)
+
+
+def two_prod_scaled(a, b):
+    """a * b as (hi, lo) for any finite a, b: the pieces are scaled to [0.5, 1)
+    first (np.frexp), so no splitting overflows; lo is exact unless a*b
+    under- or overflows."""
+    ma, ea = np.frexp(a)
+    mb, eb = np.frexp(b)
+    _, e = two_prod(ma, mb)
+    return a * b, np.ldexp(e, ea + eb)
+
+
+def div_dd_dd(ah, al, bh, bl):
+    """(ah + al) / (bh + bl) rounded to a double (~0.5 ulp beyond the inputs' own errors).
+
+    Where the correction is not finite (q or bh beyond ~1e300, where splitting
+    overflows) the plain quotient ah/bh is returned.
+    """
+    q = ah / bh
+    p, pe = two_prod(q, bh)
+    r = ((((ah - p) - pe) + al) - q * bl) / bh
+    return q + np.where(np.isfinite(r), r, 0.0)
