@@ -298,20 +298,45 @@ def _loss_function(item: Item, params: dict, paren: str, latex: str, dlatex: str
         # d pred / d t by a central difference of make (exact for the usual affine makes after rounding)
         h = 1e-6 * np.maximum(1.0, np.abs(t))
         if spec["x"] == "probability":
-            h = np.minimum(h, np.minimum(t, 1.0 - t) / 2.0)
+            h = 1e-5 * np.minimum(t, 1.0 - t)
             h = np.where(h > 0, h, 1e-12)
         up, _ = make(t + h, **params)
         dn, _ = make(t - h, **params)
-        dp = (np.asarray(up, dtype=np.float64) - np.asarray(dn, dtype=np.float64)) / (
-            (t + h) - (t - h)).reshape((-1,) + (1,) * (np.ndim(up) - 1))
+        shape = (-1,) + (1,) * (np.ndim(up) - 1)
+        pred, up, dn = (np.asarray(v, dtype=np.float64) for v in (pred, up, dn))
+        fwd = (up - pred) / ((t + h) - t).reshape(shape)
+        bwd = (pred - dn) / (t - (t - h)).reshape(shape)
+        dp = (up - dn) / ((t + h) - (t - h)).reshape(shape)
         near = np.round(dp)
         dp = np.where(np.abs(dp - near) < 1e-6, near, dp)
-        return (g * dp).reshape(len(t), -1).sum(axis=1)
+        out = (g * dp).reshape(len(t), -1).sum(axis=1)
+        if t.size >= 2:
+            with np.errstate(all="ignore"):
+                gap = np.abs(fwd - bwd) > 1e-3 * (1.0 + np.abs(fwd) + np.abs(bwd))
+                singular = (gap | ~np.isfinite(dp)).reshape(len(t), -1).any(axis=1)
+            _fix_ends(f, t, out, singular)
+        return out
 
     kinks = spec.get("kinks")
     if callable(kinks):
         kinks = [float(k) for k in kinks(params)]
     return _Fn(f, df, list(kinks) if kinks is not None else None, rec.name + paren, latex, dlatex)
+
+
+def _fix_ends(f, t, d, singular) -> None:
+    """The chain rule fails where make's parametrisation is singular (the cosine loss at c = ±1:
+    a zero gradient times an infinite dpred/dt); at the two ends of the grid, a one-sided
+    difference quotient replaces a chain-rule value it contradicts."""
+    import numpy as np
+
+    for end, inner in ((0, 1), (t.size - 1, t.size - 2)):
+        h = (t[inner] - t[end]) * 1e-4
+        if h == 0 or not singular[end]:
+            continue
+        with np.errstate(all="ignore"):
+            q = (f(np.array([t[end] + h]))[0] - f(np.array([t[end]]))[0]) / h
+        if np.isfinite(q) and not abs(d[end] - q) <= 1e-2 * (1.0 + abs(q)):
+            d[end] = q
 
 
 def _finite(y):
@@ -406,8 +431,15 @@ def curve(fn: _Fn, lo: float, hi: float, n: int, derivative: bool):
 def _xlabel(items: Sequence[Item]) -> str:
     rec = items[0].record
     if rec.kind == "loss":
-        return _loss_plot(rec).get("xlabel") or {"probability": "predicted probability of the true class",
-                                                "residual": "residual ŷ − y", "margin": "margin y·ŷ"}[x_kind(rec)]
+        labels: dict[str, list[str]] = {}
+        for it in items:
+            label = _loss_plot(it.record).get("xlabel") or {
+                "probability": "predicted probability of the true class",
+                "residual": "residual ŷ − y", "margin": "margin y·ŷ"}[x_kind(it.record)]
+            labels.setdefault(label, []).append(it.record.name)
+        if len(labels) == 1:
+            return next(iter(labels))
+        return "; ".join(f"{label} ({', '.join(names)})" for label, names in labels.items())
     shapes = {it.record.shape for it in items}
     if shapes == {"vector"}:
         return "logit x₀ (the other logits fixed)"
