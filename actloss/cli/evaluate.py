@@ -57,6 +57,9 @@ _USAGE = "NAME [NAME ...] [OPTIONS] [-- X ...]"
 #: the command's own options (declared to typer for --help; read here on the fast path)
 OWN_OPTIONS = ("input", "format", "precision")
 
+#: kinds of the function names each command takes (read by the shell completion scripts)
+COMPLETE_NAMES = {"eval": ("activation",), "grad": ("activation", "loss")}
+
 
 @dataclass
 class Call:
@@ -225,7 +228,7 @@ def register(app: typer.Typer) -> None:
     def eval_command(
         ctx: typer.Context,
         input: Optional[str] = typer.Option(None, "--input", metavar="FILE", help="Read numbers from FILE (.txt, .csv, .npy)."),
-        format: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", help="table, plain, csv or json (default: table on a terminal, plain otherwise)."),
+        format: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", autocompletion=lambda: FORMATS, help="table, plain, csv or json (default: table on a terminal, plain otherwise)."),
         precision: Optional[int] = typer.Option(None, "--precision", metavar="N", help="Print N significant digits instead of the shortest round-trip form."),
     ) -> None:
         run(list(ctx.args), input, format, precision, derivative=False)
@@ -233,7 +236,7 @@ def register(app: typer.Typer) -> None:
     def grad_command(
         ctx: typer.Context,
         input: Optional[str] = typer.Option(None, "--input", metavar="FILE", help="Read numbers from FILE (.txt, .csv, .npy)."),
-        format: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", help="table, plain, csv or json (default: table on a terminal, plain otherwise)."),
+        format: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", autocompletion=lambda: FORMATS, help="table, plain, csv or json (default: table on a terminal, plain otherwise)."),
         precision: Optional[int] = typer.Option(None, "--precision", metavar="N", help="Print N significant digits instead of the shortest round-trip form."),
     ) -> None:
         run(list(ctx.args), input, format, precision, derivative=True)

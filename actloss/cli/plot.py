@@ -50,6 +50,9 @@ _CTX = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_n
 #: plot options that a function family takes in addition to its record's parameters
 FAMILY_OPTIONS = {"others": "vector", "value": "glu"}
 
+#: kinds of the function names plot takes (read by the shell completion scripts)
+COMPLETE_NAMES = {"plot": ("activation", "loss")}
+
 
 def _float_list(option: str, text: str) -> tuple[float, ...]:
     import math
@@ -287,6 +290,12 @@ def _gallery(P, items, opts, output: str, fmt: str) -> None:
     _note(f"wrote {len(written)} plots and index.md to {directory.resolve()}")
 
 
+def _formats() -> tuple[str, ...]:
+    from actloss.plot import FORMATS
+
+    return FORMATS
+
+
 def register(app: typer.Typer) -> None:
     def plot_command(
         ctx: typer.Context,
@@ -300,7 +309,7 @@ def register(app: typer.Typer) -> None:
         size: Optional[Tuple[float, float]] = typer.Option(None, "--size", metavar="W H", help="Figure size in inches (default 6.4 4.2; 8.4 4.2 for several functions)."),
         dpi: float = typer.Option(150.0, "--dpi", metavar="D", show_default=False, help="Resolution of raster formats (default 150)."),
         all_: bool = typer.Option(False, "--all", metavar="", help="Plot every function (value and derivative) into -o DIR/, with an index.md."),
-        fmt: Optional[str] = typer.Option(None, "--format", metavar="EXT", help="Format when -o gives no file name (png, svg, pdf, ...); the gallery's format."),
+        fmt: Optional[str] = typer.Option(None, "--format", metavar="EXT", autocompletion=_formats, help="Format when -o gives no file name (png, svg, pdf, ...); the gallery's format."),
     ) -> None:
         run(list(ctx.args), output, x_range, points, grad, only_grad, ylim, title, size, dpi, all_, fmt)
 
