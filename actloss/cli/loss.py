@@ -314,6 +314,7 @@ def run_call(call: LossCall, derivative: bool, record=None) -> None:
         stdin_text = sys.stdin.buffer.read()
     pred = read_operand(call.pred, "--pred", stdin_text)
     target = read_operand(call.target, "--target", stdin_text)
+    pred, target = _lone_numbers(record, pred, target)
 
     from actloss import _losses
 
@@ -326,6 +327,20 @@ def run_call(call: LossCall, derivative: bool, record=None) -> None:
         fmt = "plain"
     result = Result(record, bound, pred, target, parts, reduction, derivative)
     {"table": _table, "plain": _plain, "csv": _csv, "json": _json}[fmt](result, precision)
+
+
+def _lone_numbers(record, pred, target):
+    """A single number stands for a batch of one: '--target 1' for pred [[0.2, 0.8]] (never a real broadcast)."""
+    import numpy as np
+
+    per_sample = record.extra.get("per") == "sample"
+    if target.ndim == 0 and pred.ndim >= 1:
+        want = pred.shape[:-1] if per_sample else pred.shape
+        if int(np.prod(want)) == 1:
+            target = target.reshape(want)
+    elif pred.ndim == 0 and target.ndim >= 1 and target.size == 1 and not per_sample:
+        pred = pred.reshape(target.shape)
+    return pred, target
 
 
 def run(args: list[str], derivative: bool = False) -> None:
@@ -503,15 +518,14 @@ def _json(res: Result, precision) -> None:
 def _table(res: Result, precision) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from actloss import io
 
     console = Console()
     preds, targets = res.item_rows()
     title = res.title()
-    caption = res.caption()
-    table = Table(title=title, title_justify="left", caption=caption, caption_justify="left",
-                  min_width=max(len(title), len(caption)) + 2)
+    table = Table(title=Text(title), title_justify="left", min_width=len(title) + 2)
     table.add_column(res.parts.per, justify="right")
     table.add_column("pred", justify="right")
     table.add_column("target", justify="right")
@@ -529,6 +543,7 @@ def _table(res: Result, precision) -> None:
     if not res.derivative and res.reduction != "none":
         table.add_row(res.reduction, "", "", io.fmt(float(res.value), precision), style="bold")
     console.print(table)
+    console.print(Text(res.caption()))
 
 
 def register(app: typer.Typer) -> None:
