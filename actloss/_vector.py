@@ -409,10 +409,11 @@ def _family(x, T, rows_fn, inf_fn, jac):
     with np.errstate(all="ignore"):
         x = _arr(x)
         T = float(T)
-        x2, n = _rows(x)
+        n = x.shape[-1]
         shape = x.shape + ((n,) if jac else ())
-        if n == 0:
+        if n == 0 or x.size == 0:
             return np.zeros(shape)
+        x2, _ = _rows(x)
         out = np.empty((x2.shape[0],) + ((n, n) if jac else (n,)))
 
         def one(rows):
@@ -633,7 +634,15 @@ def _mul_round(a, b, fh, fl, k):
     else:
         vh, vl = two_prod(am, fm)
         vl = vl + am * flm
-    return _ldexp(vh + vl, e)
+    out = _ldexp(vh + vl, e)
+    special = ~np.isfinite(a)
+    if b is not None:
+        special = special | ~np.isfinite(b)
+    if special.any():
+        # a or b infinite (or NaN): the sign of the product, IEEE style (inf * 0 is NaN)
+        sign = np.sign(fh) if b is None else np.sign(fh) * b
+        out = np.where(special, a * sign, out)
+    return out
 
 
 def _sigmoids(th, tl):

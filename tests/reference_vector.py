@@ -23,6 +23,7 @@ is subnormal or underflows (so the absolute bound 2**-1022 maps to 4).
 
 from __future__ import annotations
 
+import functools
 import math
 from fractions import Fraction
 
@@ -275,6 +276,12 @@ def _tanh_arg(b):
 
 def gate(kind, b, **kw):
     """(g(b), g'(b)) as mpf for a float b (limits at +-inf, NaN for NaN)."""
+    return _gate(kind, float(b), tuple(sorted(kw.items())))
+
+
+@functools.lru_cache(maxsize=None)
+def _gate(kind, b, items):
+    kw = dict(items)
     if math.isnan(b):
         return NAN, NAN
     with mp.workprec(PREC):
@@ -290,8 +297,6 @@ def gate(kind, b, **kw):
             s = _sigma(t)
             return B * s, s + t * _dsigma(t)
         if kind == "gelu" and kw.get("approximate", "none") == "tanh":
-            if B < -1e30:
-                return mp.mpf(0), mp.mpf(0)
             v, dv = _tanh_arg(B)
             return B * _sigma(v), _sigma(v) + B * _dsigma(v) * dv
         if kind == "gelu":
