@@ -153,6 +153,8 @@ def _in_unit_interval(a: np.ndarray, name: str, hint: str) -> None:
         i = int(np.flatnonzero(bad.ravel())[0])
         v = a.ravel()[i]
         where = f" ({_where(a, i)})" if a.size > 1 else ""
+        if math.isnan(v):
+            raise InputError(f"{name} holds nan{where}: probabilities must be numbers in [0, 1]")
         raise InputError(f"{name} holds {_num(v)}{where}, outside [0, 1]; {hint}")
 
 

@@ -33,10 +33,10 @@ def F(text: str, latex: str) -> Formula:
 
 
 def reduction(default: str = "mean", per: str = "element", extra: tuple[str, ...] = ()) -> Param:
-    over = "all elements" if per == "element" else "samples (rows of the last axis)"
+    over = "all elements" if per == "element" else "samples, the rows of the last axis"
     return Param(
         "reduction", default,
-        f"mean (over {over}), sum, or none (one loss per {per})",
+        f"mean over {over}; sum; or none, one loss per {per}",
         choices=REDUCTIONS + extra,
     )
 
