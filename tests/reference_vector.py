@@ -110,10 +110,10 @@ def softmax(x, T=1.0):
     kind = _row_kind(x)
     if kind == "nan":
         return [NAN] * len(x)
-    if kind == "pinf":
-        c = sum(1 for v in x if v == math.inf)
-        return [mp.mpf(1) / c if v == math.inf else mp.mpf(0) for v in x]
     with mp.workprec(PREC):
+        if kind == "pinf":
+            c = sum(1 for v in x if v == math.inf)
+            return [mp.mpf(1) / c if v == math.inf else mp.mpf(0) for v in x]
         _, e, D, _ = _soft_parts(x, T)
         return [ei / D for ei in e]
 
@@ -122,10 +122,10 @@ def log_softmax(x, T=1.0):
     kind = _row_kind(x)
     if kind == "nan":
         return [NAN] * len(x)
-    if kind == "pinf":
-        c = sum(1 for v in x if v == math.inf)
-        return [-mp.log(c) if v == math.inf else -mp.inf for v in x]
     with mp.workprec(PREC):
+        if kind == "pinf":
+            c = sum(1 for v in x if v == math.inf)
+            return [-mp.log(c) if v == math.inf else -mp.inf for v in x]
         d, _, _, others = _soft_parts(x, T)
         L = mp.log1p(others[d.index(0)])  # log D = log1p(sum of the non-maximal terms)
         return [di - L for di in d]
@@ -171,7 +171,8 @@ def log_softmax_jac(x, T=1.0):
 
 def softmin_jac(x, T=1.0):
     J = softmax_jac([-v for v in x], T)
-    return [[-v for v in row] for row in J]
+    with mp.workprec(PREC):
+        return [[-v for v in row] for row in J]
 
 
 # ---------------------------------------------------------------------------
@@ -180,7 +181,6 @@ def softmin_jac(x, T=1.0):
 
 def sparsemax_exact(x, T=1.0):
     """(p, support) with p a list of Fractions (None entries for NaN rows)."""
-    n = len(x)
     kind = _row_kind(x)
     if kind == "nan":
         return None, None
