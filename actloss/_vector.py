@@ -212,6 +212,7 @@ def _row_kinds(x):
 # ---------------------------------------------------------------------------
 
 _BIG = 2.0**960
+_TINY_T = 2.0**-900
 _DOWN = 2.0**-128
 _UP = 2.0**128
 
@@ -236,12 +237,15 @@ def _diffs(x, T):
     dh, dl = two_sum(xc, -xm)
     if T != 1.0:
         q = dh / T
-        # residual of the division, scaled by 2**-128 where q is near overflow
+        # residual dh - q T, exact: scaled by 2**-128 where q is near overflow,
+        # and everything by 2**600 for a tiny T (no subnormal products)
+        up = 2.0**600 if T < _TINY_T else 1.0
+        Tu = T * up
         s = np.where(np.abs(q) < 2.0**990, 1.0, _DOWN)
-        p, pe = two_prod(q * s, T)
-        dl = (((dh * s - p) - pe) + dl * s) / T / s
+        p, pe = two_prod(q * s, Tu)
+        dl = ((((dh * up) * s - p) - pe) + (dl * up) * s) / Tu / s
         dh = q
-        dl = np.where(np.isfinite(q), dl, 0.0)
+        dl = np.where(np.isfinite(q) & np.isfinite(dl), dl, 0.0)
     if anybig:
         up = np.where(big, _UP, 1.0)
         dh = dh * up
@@ -488,7 +492,7 @@ def _sparse_support(x, T):
     yh, yl = two_sum(xm, -np.where(fin, x, xm))
     # y_j > T: never in the support (T - y_j bounds the test quantity)
     cand = fin & np.isfinite(yh) & (yh <= T)
-    sc = _DOWN if T > _BIG else 1.0
+    sc = _DOWN if T > _BIG else (2.0**600 if T < _TINY_T else 1.0)
     Ts = T * sc
     yh = np.where(cand, yh * sc, 0.0)
     yl = np.where(cand, yl * sc, 0.0)

@@ -42,7 +42,7 @@ BOUND = 4.0
 NEAR_ZERO_ABS = 4.0 * 2.0**-52
 NEAR_ZERO_WINDOW = 1e-3
 TEMPERATURES = (1.0, 0.3, 7.5)
-EXTREME_TEMPERATURES = (1e-300, 1e300, 2.0**-1070, 3.0e-5)
+EXTREME_TEMPERATURES = (1e-300, 1e300, 2.0**-1070, 3.0e-5, 7e-322, 1.2345e-310)
 
 SOFT = {
     # name: (value kernel, Jacobian kernel, value reference, Jacobian reference)
@@ -95,6 +95,8 @@ SPECIAL_VECTORS = [
     [1e300, 1e300 * (1 + 2.0**-52), -1e300],
     [1e-300, -1e-300, 3e-300],
     [5e-324, 0.0, -5e-324],
+    [1e-320, 3e-321, -2e-321, 0.0],
+    [1.5e-310, -2.5e-310, 1e-311],
     [1.0, 2.0**-1074],
     [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8],
     [-np.inf, 0.0, 1.0],
