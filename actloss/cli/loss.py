@@ -23,6 +23,9 @@ _CTX = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_n
 
 _USAGE = "NAME --pred P --target T [OPTIONS]"
 
+#: kinds of the function names the command takes (read by the shell completion scripts)
+COMPLETE_NAMES = {"loss": ("loss",)}
+
 LOSS_HELP = """Print the loss of predictions P against targets T.
 
 NAME is a loss (see 'actloss list'). P and T are each a JSON array (nested for
@@ -551,7 +554,7 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         pred: Optional[str] = typer.Option(None, "--pred", metavar="P", help="Predictions: numbers, JSON, @FILE or - (stdin)."),
         target: Optional[str] = typer.Option(None, "--target", metavar="T", help="Targets: numbers, JSON, @FILE or - (stdin)."),
-        format: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", help="table, plain, csv or json [default: table on a terminal, plain otherwise]."),
+        format: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", autocompletion=lambda: FORMATS, help="table, plain, csv or json [default: table on a terminal, plain otherwise]."),
         precision: Optional[int] = typer.Option(None, "--precision", metavar="N", help="Print N significant digits instead of the shortest round-trip form."),
     ) -> None:
         own = [f"--{k}={v}" for k, v in (("pred", pred), ("target", target), ("format", format), ("precision", precision)) if v is not None]
