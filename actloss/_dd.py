@@ -78,3 +78,18 @@ def div_dd_dd(ah, al, bh, bl):
     p, pe = two_prod(q, bh)
     r = ((((ah - p) - pe) + al) - q * bl) / bh
     return q + np.where(np.isfinite(r), r, 0.0)
+
+
+def square(a):
+    """a*a as an exact double-double (one split instead of two)."""
+    p = a * a
+    ah, al = split(a)
+    return p, ((ah * ah - p) + 2.0 * ah * al) + al * al
+
+
+def two_prod_const(a, c):
+    """a*c as an exact double-double for a constant float c (split once, here)."""
+    ch, cl = split(np.float64(c))
+    p = a * c
+    ah, al = split(a)
+    return p, ((ah * ch - p) + ah * cl + al * ch) + al * cl

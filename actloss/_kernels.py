@@ -29,11 +29,12 @@ Techniques:
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 
-from actloss._dd import div_dd, div_dd_dd, fast_two_sum, mul_dd_const, two_prod, two_prod_scaled, two_sum
+from actloss._dd import div_dd, div_dd_dd, fast_two_sum, square, two_prod, two_prod_const, two_prod_scaled, two_sum
 
 # double-double constants (hi, lo)
 INV_SQRT2 = (0.7071067811865476, -4.833646656726457e-17)
@@ -72,6 +73,28 @@ def _limits(x, y, at_neg_inf, at_pos_inf):
     if inf.any():
         y = np.where(inf, np.where(x > 0, at_pos_inf, at_neg_inf), y)
     return y
+
+
+_BLOCK = 8192  # elements per block: the temporaries (64 KiB) stay in cache and below malloc's trim threshold
+
+
+def _blockwise(fn):
+    """Run a kernel block by block over large inputs (same results, several times faster
+    than one pass over arrays that do not fit in cache), with floating-point warnings off."""
+
+    @functools.wraps(fn)
+    def kernel(x, *args, **kw):
+        x = _arr(x)
+        flat = x.reshape(-1)  # kernels see 1-D arrays
+        with np.errstate(all="ignore"):
+            if flat.size <= _BLOCK:
+                return fn(flat, *args, **kw).reshape(x.shape)
+            out = np.empty(flat.shape, dtype=np.float64)
+            for i in range(0, flat.size, _BLOCK):
+                out[i:i + _BLOCK] = fn(flat[i:i + _BLOCK], *args, **kw)
+            return out.reshape(x.shape)
+
+    return kernel
 
 
 def _is_pow2(c):
@@ -200,7 +223,8 @@ def _exp_neg_abs(uh, ul):
 def _horner(coefs, t):
     acc = np.full_like(t, coefs[0])
     for c in coefs[1:]:
-        acc = acc * t + c
+        acc *= t
+        acc += c
     return acc
 
 
@@ -223,29 +247,35 @@ class _Pieces:
         self.pieces = tuple(pieces)
         self.lo = self.pieces[0][0]
         self.hi = self.pieces[-1][1]
+        self.bounds = np.array([p[0] for p in self.pieces[1:]])
+        self.ch = np.array([p[2] for p in self.pieces])
+        self.cl = np.array([p[3] for p in self.pieces])
+        self.root = np.array([p[4] for p in self.pieces])
+        deg = max(len(p[5]) for p in self.pieces)
+        # one row per piece, zero-padded at the high-degree end; Horner runs over columns
+        self.table = np.array([(0.0,) * (deg - len(p[5])) + tuple(p[5]) for p in self.pieces])
 
     def mask(self, v):
         return (v >= self.lo) & (v < self.hi)
 
     def __call__(self, vh, vl):
-        y = np.empty_like(vh)
-        for lo, hi, ch, cl, root, coefs in self.pieces:
-            m = (vh >= lo) & (vh < hi)
-            if m.any():
-                th, tl = two_sum(vh[m], -ch)
-                t = th + ((tl + vl[m]) - cl)
-                p = _horner(coefs, t)
-                y[m] = t * p if root else p
-        return y
+        i = np.searchsorted(self.bounds, vh, side="right")
+        th, tl = two_sum(vh, -self.ch[i])
+        t = th + ((tl + vl) - self.cl[i])
+        c = self.table[i]
+        p = c[:, 0].copy()
+        for k in range(1, c.shape[1]):
+            p *= t
+            p += c[:, k]
+        return np.where(self.root[i], t * p, p)
 
 
 def _override(y, v, pieces, vh=None, vl=None):
-    """Replace y by the piecewise polynomials where v falls in their range."""
-    m = pieces.mask(v)
-    if m.any():
+    """Replace y (1-D) by the piecewise polynomials where v falls in their range."""
+    i = np.flatnonzero(pieces.mask(v))
+    if i.size:
         vh = v if vh is None else vh
-        vl = np.zeros_like(v) if vl is None else vl
-        y[m] = pieces(vh[m], vl[m])
+        y[i] = pieces(vh.take(i), np.zeros(i.size) if vl is None else vl.take(i))
     return y
 
 
@@ -253,6 +283,7 @@ def _override(y, v, pieces, vh=None, vl=None):
 # sigmoid and friends
 # ---------------------------------------------------------------------------
 
+@_blockwise
 def sigmoid(x):
     with np.errstate(all="ignore"):
         x = _arr(x)
@@ -261,6 +292,7 @@ def sigmoid(x):
         return np.where(x >= 0, r, q)
 
 
+@_blockwise
 def sigmoid_grad(x):
     with np.errstate(all="ignore"):
         x = _arr(x)
@@ -272,12 +304,14 @@ def tanh(x):
         return np.tanh(_arr(x))
 
 
+@_blockwise
 def tanh_grad(x):
     with np.errstate(all="ignore"):
         x = _arr(x)
         return 4.0 * _over_1p_sq(np.exp(-2.0 * np.abs(x)))
 
 
+@_blockwise
 def softsign(x):
     with np.errstate(all="ignore"):
         x = _arr(x)
@@ -285,6 +319,7 @@ def softsign(x):
         return _limits(x, y, -1.0, 1.0)
 
 
+@_blockwise
 def softsign_grad(x):
     with np.errstate(all="ignore"):
         x = _arr(x)
@@ -299,6 +334,7 @@ def softsign_grad(x):
         return np.where(big, (1.0 / a) / a, y)
 
 
+@_blockwise
 def log_sigmoid(x):
     with np.errstate(all="ignore"):
         x = _arr(x)
@@ -306,6 +342,7 @@ def log_sigmoid(x):
         return _limits(x, y, -np.inf, 0.0)
 
 
+@_blockwise
 def log_sigmoid_grad(x):
     with np.errstate(all="ignore"):
         x = _arr(x)
@@ -331,6 +368,7 @@ _SILU_ROOT = _Pieces((
 ))
 
 
+@_blockwise
 def silu(x, beta=1.0):
     with np.errstate(all="ignore"):
         x = _arr(x)
@@ -345,6 +383,7 @@ def silu(x, beta=1.0):
         return _keep_nan(x, _limits(x, y, at_neg, at_pos))
 
 
+@_blockwise
 def silu_grad(x, beta=1.0):
     """g(u) = sigma(u) + u sigma(u) sigma(-u) at u = beta*x.
 
@@ -378,6 +417,7 @@ def quick_gelu_grad(x):
     return silu_grad(x, beta=QUICK_GELU_BETA)
 
 
+@_blockwise
 def softplus(x, beta=1.0):
     with np.errstate(all="ignore"):
         x = _arr(x)
@@ -396,6 +436,7 @@ def softplus(x, beta=1.0):
         return _limits(x, y, 0.0, np.inf)
 
 
+@_blockwise
 def softplus_grad(x, beta=1.0):
     with np.errstate(all="ignore"):
         x = _arr(x)
@@ -426,6 +467,7 @@ def _mish_neg_parts(e):
     return n, ne, d, dl + ne
 
 
+@_blockwise
 def mish(x):
     """x tanh(softplus(x)); tanh(log(1 + e^x)) = n/(n + 2) with n = e^x (2 + e^x) (x <= 0)
     and = 1 - 2e^2/(1 + 2e + 2e^2) with e = e^-x (x > 0)."""
@@ -448,6 +490,7 @@ def mish(x):
         return _keep_nan(x, _limits(x, y, -0.0, np.inf))
 
 
+@_blockwise
 def mish_grad(x):
     """x <= 0, e = e^x:  mish' = e B / (n + 2)^2,  B = 4(1 + x) + e ((6 + 4x) + e (4 + e));
     x > 0, e = e^-x:  mish' = ((1 + 2e) w + 4x e^2 (1 + e)) / w^2, w = 1 + 2e + 2e^2.
@@ -531,47 +574,80 @@ def _rat(num, den, t):
 _GELU_BIG = 40.0  # |x| beyond: gelu(x) = max(x, 0) and gelu'(x) = [x > 0] to the last bit
 
 
-def _gelu_regions(x):
-    a = np.abs(x)
-    zh, zl = mul_dd_const(a, *INV_SQRT2)  # z = |x|/sqrt(2) as a double-double
-    near = ~(zh >= 1.25)  # NaN lands here and propagates
-    far = (zh >= 1.25) & (a <= _GELU_BIG)
-    return a, zh, zl, near, far
+def _Phi_near(x, a, zh, e2):
+    """Phi(x) for z = |x|/sqrt(2) < 1.25: fdlibm erf/erfc at zh = fl(z), corrected to first
+    order for the rounding error zl of z (erf(zh + zl) = erf(zh) + zl 2/sqrt(pi) exp(-z^2)).
 
-
-def _Phi_near(x, zh, zl, e2):
-    """Phi(x) for |x|/sqrt(2) < 1.25 (fdlibm erf/erfc on z, corrected for zl).
-
-    e2 ~ exp(-z^2) (only used for the first-order correction in zl).
+    e2 ~ exp(-z^2) (only used for that correction).
     """
+    _, zl = two_prod_const(a, INV_SQRT2[0])
+    corr = (zl + a * INV_SQRT2[1]) * (TWO_OVER_SQRT_PI[0] * e2)
     neg = x < 0
-    small = zh < 0.84375
-    corr = zl * TWO_OVER_SQRT_PI[0] * e2  # erf(zh + zl) - erf(zh)
-    # |z| < 0.84375: erf(z) = z + z*y
-    y = _rat(_PP, _QQ, zh * zh)
-    zy = zh * y
-    erfc_a = 1.0 - (zh + zy)  # z < 1/4
-    erfc_b = 0.5 - ((zh - 0.5) + zy)  # 1/4 <= z < 0.84375
-    erfc_s = np.where(zh < 0.25, erfc_a, erfc_b)
-    phi_s = np.where(neg, 0.5 * (erfc_s - corr), 0.5 + 0.5 * ((zh + zy) + corr))
-    # 0.84375 <= z < 1.25: erf(z) = erx + P/Q(z - 1)
-    pq = _rat(_PA, _QA, zh - 1.0)
-    phi_m = np.where(neg, 0.5 * ((1.0 - _ERX) - (pq + corr)), 0.5 * ((1.0 + _ERX) + (pq + corr)))
-    return np.where(small, phi_s, phi_m)
+    phi = np.empty_like(x)
+    i = np.flatnonzero(zh < 0.84375)
+    if i.size:  # erf(z) = z + z*y
+        z, c, ng = zh.take(i), corr.take(i), neg.take(i)
+        zy = z * _rat(_PP, _QQ, z * z)
+        erfc = np.where(z < 0.25, 1.0 - (z + zy), 0.5 - ((z - 0.5) + zy))
+        phi[i] = np.where(ng, 0.5 * (erfc - c), 0.5 + 0.5 * ((z + zy) + c))
+    i = np.flatnonzero(zh >= 0.84375)
+    if i.size:  # erf(z) = erx + P/Q(z - 1)
+        pq = _rat(_PA, _QA, zh.take(i) - 1.0) + corr.take(i)
+        phi[i] = np.where(neg.take(i), 0.5 * ((1.0 - _ERX) - pq), 0.5 * ((1.0 + _ERX) + pq))
+    return phi
 
 
 def _erfc_log_tail(zh):
     """c = -0.5625 + R/S(1/z^2) as a double-double: erfc(z) = exp(-z^2 + c)/z, z >= 1.25."""
     s = 1.0 / (zh * zh)
-    lo = zh < 2.857142857142857
-    rs = np.where(lo, _rat(_RA, _SA, s), _rat(_RB, _SB, s))
+    rs = np.empty_like(zh)
+    i = np.flatnonzero(zh < 2.857142857142857)
+    if i.size:
+        rs[i] = _rat(_RA, _SA, s.take(i))
+    i = np.flatnonzero(zh >= 2.857142857142857)
+    if i.size:
+        rs[i] = _rat(_RB, _SB, s.take(i))
     return two_sum(-0.5625, rs)
 
 
 def _half_sq(a):
     """-a*a/2 as an exact double-double."""
-    p, pe = two_prod(a, a)
+    p, pe = square(a)
     return -0.5 * p, -0.5 * pe
+
+
+def _gelu_regions(x, exclude=None):
+    """Index arrays of near (|x|/sqrt2 < 1.25, NaN included), far (up to |x| = 40) and big |x|."""
+    a = np.abs(x)
+    zh = a * INV_SQRT2[0]  # z = |x|/sqrt(2) rounded; its error is corrected where it matters
+    tail = zh >= 1.25
+    near = ~tail
+    far = tail & (a <= _GELU_BIG)
+    if exclude is not None:
+        near &= ~exclude
+        far &= ~exclude
+    return a, zh, np.flatnonzero(near), np.flatnonzero(far), np.flatnonzero(a > _GELU_BIG)
+
+
+def _gelu_exact(x):
+    y = np.empty_like(x)
+    a, zh, near, far, big = _gelu_regions(x)
+    if near.size:
+        xn, zn = x.take(near), zh.take(near)
+        y[near] = xn * _Phi_near(xn, a.take(near), zn, np.exp(-zn * zn))
+    if far.size:
+        # x Phi(x) = max(x, 0) - |x| Phi(-|x|),  |x| Phi(-|x|) = exp(-x^2/2 + c)/sqrt(2)
+        xf, af = x.take(far), a.take(far)
+        ch, cl = _erfc_log_tail(zh.take(far))
+        eh, el = _half_sq(af)
+        th, tl = two_sum(eh, ch)
+        tl += (el + cl) + INV_SQRT2[1] / INV_SQRT2[0]
+        tail = _exp_mul(INV_SQRT2[0], th, tl)
+        y[far] = np.where(xf < 0, -tail, xf - tail)
+    if big.size:
+        xb = x.take(big)
+        y[big] = np.where(xb > 0, xb, -0.0)
+    return y
 
 
 # zero -0.7517915246935644574579049; largest relative error of the fits 2.02e-19
@@ -627,60 +703,36 @@ _GELU_ROOT = _Pieces((
 ))
 
 
-def _gelu_exact(x):
-    x = _arr(x)
-    y = np.empty_like(x)
-    a, zh, zl, near, far = _gelu_regions(x)
-    if near.any():
-        xn = x[near]
-        e2 = np.exp(-zh[near] * zh[near])
-        y[near] = xn * _Phi_near(xn, zh[near], zl[near], e2)
-    if far.any():
-        xf, af = x[far], a[far]
-        ch, cl = _erfc_log_tail(zh[far])
-        eh, el = _half_sq(af)
-        th, tl = two_sum(eh, ch)
-        tl = tl + (el + cl) + INV_SQRT2[1] / INV_SQRT2[0]
-        # x * Phi(x) = max(x, 0) - |x| Phi(-|x|),  |x| Phi(-|x|) = exp(-x^2/2 + c)/sqrt(2)
-        tail = _exp_mul(INV_SQRT2[0], th, tl)
-        y[far] = np.where(xf < 0, -tail, xf - tail)
-    big = ~near & ~far
-    if big.any():
-        xb = x[big]
-        y[big] = np.where(xb > 0, xb, -0.0)
-    return y
-
-
 def _gelu_exact_grad(x):
-    x = _arr(x)
     y = np.empty_like(x)
-    a, zh, zl, near, far = _gelu_regions(x)
-    if near.any():
-        xn = x[near]
+    win = _GELU_ROOT.mask(x)
+    a, zh, near, far, big = _gelu_regions(x, exclude=win)
+    if near.size:
+        xn = x.take(near)
         eh, el = _half_sq(xn)
         e2 = np.exp(eh)
-        e2 = e2 + e2 * el  # exp(-x^2/2), also exp(-z^2)
-        xphi = (xn * e2) * INV_SQRT_2PI[0] + (xn * e2) * INV_SQRT_2PI[1]
-        y[near] = _Phi_near(xn, zh[near], zl[near], e2) + xphi
-    if far.any():
+        e2 += e2 * el  # exp(-x^2/2), also exp(-z^2)
+        xe = xn * e2
+        y[near] = _Phi_near(xn, a.take(near), zh.take(near), e2) + (xe * INV_SQRT_2PI[0] + xe * INV_SQRT_2PI[1])
+    if far.size:
         # D(a) = gelu'(-a) = Phi(-a) - a phi(a) = exp(-a^2/2) (Q/(sqrt2 a) - a/sqrt(2 pi)),
         # Q = exp(c) = sqrt(pi) z e^(z^2) erfc(z); gelu'(a) = 1 - D(a).
-        xf, af = x[far], a[far]
-        ch, cl = _erfc_log_tail(zh[far])
+        xf, af = x.take(far), a.take(far)
+        ch, cl = _erfc_log_tail(zh.take(far))
         qv = np.exp(ch)
-        qv = qv + qv * cl
+        qv += qv * cl
         t1 = (INV_SQRT2[0] * qv) / af
-        m, me = two_prod(af, INV_SQRT_2PI[0])
-        me = me + af * INV_SQRT_2PI[1]
-        g = (t1 - m) - me
+        m, me = two_prod_const(af, INV_SQRT_2PI[0])
+        g = (t1 - m) - (me + af * INV_SQRT_2PI[1])
         eh, el = _half_sq(af)
-        dd = _exp_mul(g, eh, el)
-        y[far] = np.where(xf < 0, dd, 1.0 - dd)
-    big = ~near & ~far
-    if big.any():
-        xb = x[big]
-        y[big] = np.where(xb > 0, 1.0, -0.0)
-    return _override(y, x, _GELU_ROOT)
+        d = _exp_mul(g, eh, el)
+        y[far] = np.where(xf < 0, d, 1.0 - d)
+    if big.size:
+        y[big] = np.where(x.take(big) > 0, 1.0, -0.0)
+    i = np.flatnonzero(win)
+    if i.size:
+        y[i] = _GELU_ROOT(x.take(i), np.zeros(i.size))
+    return y
 
 
 def _gelu_tanh_w(x):
@@ -738,6 +790,7 @@ def _gelu_tanh_grad(x):
     return _override(y, x, _GELU_TANH_ROOT)
 
 
+@_blockwise
 def gelu(x, approximate="none"):
     with np.errstate(all="ignore"):
         x = _arr(x)
@@ -745,6 +798,7 @@ def gelu(x, approximate="none"):
         return _keep_nan(x, _limits(x, y, -0.0, np.inf))
 
 
+@_blockwise
 def gelu_grad(x, approximate="none"):
     with np.errstate(all="ignore"):
         x = _arr(x)
@@ -793,18 +847,21 @@ def rrelu_grad(x, lower=1.0 / 8.0, upper=1.0 / 3.0):
     return leaky_relu_grad(x, (lower + upper) / 2.0)
 
 
+@_blockwise
 def elu(x, alpha=1.0):
     x = _arr(x)
     with np.errstate(all="ignore"):
         return np.where(x > 0, x, alpha * np.expm1(x))
 
 
+@_blockwise
 def elu_grad(x, alpha=1.0):
     x = _arr(x)
     with np.errstate(all="ignore"):
         return _keep_nan(x, np.where(x > 0, 1.0, alpha * np.exp(x)))
 
 
+@_blockwise
 def selu(x):
     x = _arr(x)
     with np.errstate(all="ignore"):
@@ -813,6 +870,7 @@ def selu(x):
         return np.where(x > 0, SELU_SCALE * x, neg)
 
 
+@_blockwise
 def selu_grad(x):
     x = _arr(x)
     with np.errstate(all="ignore"):
@@ -832,6 +890,7 @@ def _celu_u(x, alpha):
     return uh, np.where(np.isfinite(ul), ul, 0.0)
 
 
+@_blockwise
 def celu(x, alpha=1.0):
     x = _arr(x)
     with np.errstate(all="ignore"):
@@ -844,6 +903,7 @@ def celu(x, alpha=1.0):
         return np.where(x > 0, x, neg)
 
 
+@_blockwise
 def celu_grad(x, alpha=1.0):
     x = _arr(x)
     with np.errstate(all="ignore"):
@@ -881,6 +941,7 @@ def relu6_grad(x):
     return hardtanh_grad(x, 0.0, 6.0)
 
 
+@_blockwise
 def hardsigmoid(x):
     x = _arr(x)
     with np.errstate(all="ignore"):
@@ -895,6 +956,7 @@ def hardsigmoid_grad(x):
     return _keep_nan(x, np.where((x > -3.0) & (x < 3.0), 1.0 / 6.0, 0.0))
 
 
+@_blockwise
 def hardswish(x):
     x = _arr(x)
     with np.errstate(all="ignore"):
@@ -906,6 +968,7 @@ def hardswish(x):
     return _keep_nan(x, y)
 
 
+@_blockwise
 def hardswish_grad(x):
     x = _arr(x)
     with np.errstate(all="ignore"):
@@ -923,6 +986,7 @@ _THIRD = (1.0 / 3.0, 1.850371707708594e-17)
 _TS_SMALL = 2.0
 
 
+@_blockwise
 def tanhshrink(x):
     """x - tanh(x); for |x| < 2 as (x cosh x - sinh x)/cosh x from the two positive series
     (no cancellation), numerator and denominator as double-doubles."""
@@ -943,6 +1007,7 @@ def tanhshrink(x):
     return y
 
 
+@_blockwise
 def tanhshrink_grad(x):
     """tanh(x)^2; for |x| >= 1.32 as 1 - sech^2 (sech^2 <= 1/4, no amplification)."""
     x = _arr(x)
@@ -998,6 +1063,7 @@ def _squareplus_h(x, b):
     return hh, np.where(ok, hl, 0.0)
 
 
+@_blockwise
 def squareplus(x, b=4.0):
     """(x + h)/2 for x >= 0; b / (2 (h - x)) for x < 0 (no cancellation), h = sqrt(x^2 + b)."""
     x = _arr(x)
@@ -1013,6 +1079,7 @@ def squareplus(x, b=4.0):
         return _limits(x, y, 0.0, np.inf)
 
 
+@_blockwise
 def squareplus_grad(x, b=4.0):
     """(1 + x/h)/2 for x >= 0; squareplus(x)/h for x < 0."""
     x = _arr(x)
@@ -1032,6 +1099,7 @@ def squareplus_grad(x, b=4.0):
         return _keep_nan(x, _limits(x, y, 0.0, 1.0))
 
 
+@_blockwise
 def sparse_plus(x):
     x = _arr(x)
     with np.errstate(all="ignore"):
