@@ -17,7 +17,7 @@ from actloss import __version__
 from actloss.errors import ActlossError
 
 #: command modules, in the order their commands appear in --help
-COMMAND_MODULES = ("evaluate", "loss", "cards", "plot")
+COMMAND_MODULES = ("evaluate", "loss", "cards", "plot", "completion")
 
 HELP = """Exact values, derivatives and plots of neural-network activation and loss functions.
 
