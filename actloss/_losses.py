@@ -68,7 +68,8 @@ def reduce(parts: Parts, reduction: str):
     """The loss for 'mean', 'sum' or 'none' (the per-item array)."""
     if reduction == "none":
         return parts.items + 0.0  # a copy, and no -0.0
-    total = _total(parts.items)
+    with np.errstate(all="ignore"):
+        total = _total(parts.items)
     if reduction == "sum":
         return np.float64(total) + 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -77,9 +78,9 @@ def reduce(parts: Parts, reduction: str):
 
 def gradient(parts: Parts, reduction: str) -> np.ndarray:
     """dL/dpred for the reduction (for 'none': each item's own gradient)."""
-    g = parts.grad_sum() + 0.0  # no -0.0
-    if reduction in ("mean", "batchmean"):
-        with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):
+        g = parts.grad_sum() + 0.0  # no -0.0
+        if reduction in ("mean", "batchmean"):
             g = g / np.float64(parts.denominator)
     return g
 
@@ -413,7 +414,7 @@ def _focal_parts(pred, target, gamma=2.0, alpha=0.25, logits=False):
                 dce = np.where((pred > 0) & (pred < 1), inner, edge)
                 du = 1.0 - 2.0 * target
             dmod = np.where(u == 0, 0.0, gamma * u ** (gamma - 1.0)) if gamma != 0 else np.zeros_like(u)
-            return a * (_times(mod, dce) + _times(ce, dmod * du))
+            return a * (_times(mod, dce) + _times(dmod * du, ce))
 
     return Parts(items, "element", pred.size, grad, conventions)
 
@@ -689,17 +690,16 @@ PARTS: dict[str, Callable[..., Parts]] = {
 def parts(name: str, pred, target, **params) -> Parts:
     """The unreduced loss of kernel ``name`` (``reduction`` in params is ignored)."""
     params.pop("reduction", None)
-    return PARTS[name](pred, target, **params)
+    with np.errstate(all="ignore"):  # inf and nan are results here, not warnings
+        return PARTS[name](pred, target, **params)
 
 
 def _pair(name: str, default_reduction: str = "mean"):
-    fn = PARTS[name]
-
     def value(pred, target, reduction=default_reduction, **params):
-        return reduce(fn(pred, target, **params), reduction)
+        return reduce(parts(name, pred, target, **params), reduction)
 
     def grad(pred, target, reduction=default_reduction, **params):
-        return gradient(fn(pred, target, **params), reduction)
+        return gradient(parts(name, pred, target, **params), reduction)
 
     value.__name__, grad.__name__ = name, name + "_grad"
     value.__doc__ = f"The {name} loss of pred and target, reduced ('mean', 'sum' or 'none')."

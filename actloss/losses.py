@@ -516,7 +516,7 @@ loss(
         "jax": "optax.softmax_cross_entropy(logits, labels) (distributions), "
                "optax.softmax_cross_entropy_with_integer_labels (indices); logits, per sample, no reduction",
         "keras": "keras.losses.CategoricalCrossentropy (one-hot), SparseCategoricalCrossentropy (indices); "
-                 "probabilities by default, clipped at 1e-7; from_logits=True for logits",
+                 "probabilities by default (each row rescaled to sum 1, then clipped at 1e-7); from_logits=True for logits",
     },
     notes=notes(
         ["the maximum-likelihood loss for a categorical output; with softmax its gradient is softmax − y",

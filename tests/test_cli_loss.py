@@ -187,6 +187,13 @@ def test_inputs_from_files_and_stdin(tmp_path):
     assert ok("loss", "ce", "--pred", "0.1 0.9; 0.8 0.2", "--target", "-", stdin="1\n0\n") == want
 
 
+def test_infinities_are_results_not_warnings():
+    assert ok("loss", "mse", "--pred", "1e300", "--target", "-1e300") == "inf\n"
+    assert ok("loss", "ce", "--pred", "0,1", "--target", "0") == "inf\n"
+    assert ok("grad", "ce", "--pred", "0,1", "--target", "0") == "-inf\n0.0\n"
+    assert ok("loss", "l1", "--pred", "[1e308, 1e308]", "--target", "[-1e308, -1e308]", "--reduction", "sum") == "inf\n"
+
+
 def test_negative_numbers_need_no_quoting():
     assert ok("loss", "mse", "--pred", "-1,-2", "--target", "-1,0") == "2.0\n"
     assert ok("loss", "l1", "--pred=-1;-3", "--target=1;1") == "3.0\n"
