@@ -119,13 +119,13 @@ _actloss_command() {
     # $1: command -> _o options, _kinds of its function names, _free (1: names, parameters, -- numbers),
     # _pos (what each argument is: names, choice, file, dir or any; * repeats), _so options by shape
     case $1 in
-        eval) _o='--input --format --precision -h --help' _kinds='activation' _free=1 _pos='' _so='' ;;
-        grad) _o='--input --format --precision -h --help' _kinds='activation loss' _free=1 _pos='' _so='' ;;
-        loss) _o='--pred --target --format --precision -h --help' _kinds='loss' _free=1 _pos='' _so='' ;;
-        list) _o='--kind --format -h --help' _kinds='activation loss' _free=0 _pos='' _so='' ;;
-        info) _o='--lang --format -h --help' _kinds='activation loss' _free=0 _pos='names' _so='' ;;
-        plot) _o='-o --output --range --points --grad --only-grad --ylim --title --size --dpi --all --format -h --help' _kinds='activation loss' _free=1 _pos='' _so='--others:vector --value:glu' ;;
-        completion) _o='-h --help' _kinds='activation loss' _free=0 _pos='choice' _so='' ;;
+        eval) _o='--input --format --precision --help -h' _kinds='activation' _free=1 _pos='' _so='' ;;
+        grad) _o='--input --format --precision --help -h' _kinds='activation loss' _free=1 _pos='' _so='' ;;
+        loss) _o='--pred --target --format --precision --help -h' _kinds='loss' _free=1 _pos='' _so='' ;;
+        list) _o='--kind --format --help -h' _kinds='activation loss' _free=0 _pos='' _so='' ;;
+        info) _o='--lang --format --help -h' _kinds='activation loss' _free=0 _pos='names' _so='' ;;
+        plot) _o='--output -o --range --points --grad --only-grad --ylim --title --size --dpi --all --format --help -h' _kinds='activation loss' _free=1 _pos='' _so='--others:vector --value:glu' ;;
+        completion) _o='--help -h' _kinds='activation loss' _free=0 _pos='choice' _so='' ;;
         *) _o= _kinds= _free=0 _pos= _so= ;;
     esac
 }
@@ -135,27 +135,27 @@ _actloss_option() {
     _c= _x=
     case "$1 $2" in
         ' --version'|' -V') _n=0 ;;
-        ' -h'|' --help') _n=0 ;;
+        ' --help'|' -h') _n=0 ;;
         'eval --input') _n=1 _x=file ;;
         'eval --format') _n=1 _c='table plain csv json' ;;
         'eval --precision') _n=1 ;;
-        'eval -h'|'eval --help') _n=0 ;;
+        'eval --help'|'eval -h') _n=0 ;;
         'grad --input') _n=1 _x=file ;;
         'grad --format') _n=1 _c='table plain csv json' ;;
         'grad --precision') _n=1 ;;
-        'grad -h'|'grad --help') _n=0 ;;
+        'grad --help'|'grad -h') _n=0 ;;
         'loss --pred') _n=1 ;;
         'loss --target') _n=1 ;;
         'loss --format') _n=1 _c='table plain csv json' ;;
         'loss --precision') _n=1 ;;
-        'loss -h'|'loss --help') _n=0 ;;
+        'loss --help'|'loss -h') _n=0 ;;
         'list --kind') _n=1 _c='activation loss' ;;
         'list --format') _n=1 _c='table plain json' ;;
-        'list -h'|'list --help') _n=0 ;;
+        'list --help'|'list -h') _n=0 ;;
         'info --lang') _n=1 _c='en zh' ;;
         'info --format') _n=1 _c='panel markdown json' ;;
-        'info -h'|'info --help') _n=0 ;;
-        'plot -o'|'plot --output') _n=1 _x=file ;;
+        'info --help'|'info -h') _n=0 ;;
+        'plot --output'|'plot -o') _n=1 _x=file ;;
         'plot --range') _n=2 ;;
         'plot --points') _n=1 ;;
         'plot --grad') _n=0 ;;
@@ -166,10 +166,10 @@ _actloss_option() {
         'plot --dpi') _n=1 ;;
         'plot --all') _n=0 ;;
         'plot --format') _n=1 _c='png svg pdf eps ps jpg jpeg tif tiff webp svgz raw rgba' ;;
-        'plot -h'|'plot --help') _n=0 ;;
+        'plot --help'|'plot -h') _n=0 ;;
         'plot --others') _n=1 ;;
         'plot --value') _n=1 ;;
-        'completion -h'|'completion --help') _n=0 ;;
+        'completion --help'|'completion -h') _n=0 ;;
         *) _n=-1 ;;
     esac
 }
@@ -196,7 +196,7 @@ _actloss_names_of() {
 
 _actloss_flags=' --full --log-input --logits '
 _actloss_commands='eval grad loss list info plot completion'
-_actloss_root_options='--version -V -h --help'
+_actloss_root_options='--version -V --help -h'
 _actloss_kind_commands=' loss:loss '
 _actloss_scan() {
     # words ${w[@]} (cursor word last) -> cmd, names (canonical), npos, dd (after --), num (a number seen),

@@ -235,21 +235,21 @@ end
 function __actloss_options --description 'options of a command (the root for none): option<TAB>description'
     switch $argv[1]
         case ''
-            printf '%s\t%s\n' '--version' 'Print the version and exit' '-V' 'Print the version and exit' '-h' 'Show this message and exit' '--help' 'Show this message and exit'
+            printf '%s\t%s\n' '--version' 'Print the version and exit' '-V' 'Print the version and exit' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
         case eval
-            printf '%s\t%s\n' '--input' 'Read numbers from FILE (.txt, .csv, .npy)' '--format' 'table, plain, csv or json (default: table on a terminal, plain otherwise)' '--precision' 'Print N significant digits instead of the shortest round-trip form' '-h' 'Show this message and exit' '--help' 'Show this message and exit'
+            printf '%s\t%s\n' '--input' 'Read numbers from FILE (.txt, .csv, .npy)' '--format' 'table, plain, csv or json (default: table on a terminal, plain otherwise)' '--precision' 'Print N significant digits instead of the shortest round-trip form' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
         case grad
-            printf '%s\t%s\n' '--input' 'Read numbers from FILE (.txt, .csv, .npy)' '--format' 'table, plain, csv or json (default: table on a terminal, plain otherwise)' '--precision' 'Print N significant digits instead of the shortest round-trip form' '-h' 'Show this message and exit' '--help' 'Show this message and exit'
+            printf '%s\t%s\n' '--input' 'Read numbers from FILE (.txt, .csv, .npy)' '--format' 'table, plain, csv or json (default: table on a terminal, plain otherwise)' '--precision' 'Print N significant digits instead of the shortest round-trip form' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
         case loss
-            printf '%s\t%s\n' '--pred' 'Predictions: numbers, JSON, @FILE or - (stdin)' '--target' 'Targets: numbers, JSON, @FILE or - (stdin)' '--format' 'table, plain, csv or json' '--precision' 'Print N significant digits instead of the shortest round-trip form' '-h' 'Show this message and exit' '--help' 'Show this message and exit'
+            printf '%s\t%s\n' '--pred' 'Predictions: numbers, JSON, @FILE or - (stdin)' '--target' 'Targets: numbers, JSON, @FILE or - (stdin)' '--format' 'table, plain, csv or json' '--precision' 'Print N significant digits instead of the shortest round-trip form' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
         case list
-            printf '%s\t%s\n' '--kind' 'Only activations or only losses: activation or loss' '--format' 'table, plain (name<TAB>summary) or json (default: table on a terminal, plain otherwise)' '-h' 'Show this message and exit' '--help' 'Show this message and exit'
+            printf '%s\t%s\n' '--kind' 'Only activations or only losses: activation or loss' '--format' 'table, plain (name<TAB>summary) or json (default: table on a terminal, plain otherwise)' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
         case info
-            printf '%s\t%s\n' '--lang' 'Language of the card: en or zh' '--format' 'panel, markdown or json (default: panel on a terminal, markdown otherwise)' '-h' 'Show this message and exit' '--help' 'Show this message and exit'
+            printf '%s\t%s\n' '--lang' 'Language of the card: en or zh' '--format' 'panel, markdown or json (default: panel on a terminal, markdown otherwise)' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
         case plot
-            printf '%s\t%s\n' '-o' 'Output file; the extension picks the format (.png, .svg, .pdf, ...)' '--output' 'Output file; the extension picks the format (.png, .svg, .pdf, ...)' '--range' 'x range (default: the function\'s own, e.g. -5 5; relu6 -3 9)' '--points' 'Evenly spaced points (default 1000; 2 to 1,000,000), plus each kink exactly' '--grad' 'Overlay the derivative (dashed, same colour)' '--only-grad' 'Plot only the derivative' '--ylim' 'y range (default: fit the curves)' '--title' 'Title above the plot' '--size' 'Figure size in inches (default 6.4 4.2; 8.4 4.2 for several functions)' '--dpi' 'Resolution of raster formats (default 150)' '--all' 'Plot every function (value and derivative) into -o DIR/, with an index.md' '--format' 'Format when -o gives no file name (png, svg, pdf, ...); the gallery\'s format' '-h' 'Show this message and exit' '--help' 'Show this message and exit'
+            printf '%s\t%s\n' '--output' 'Output file; the extension picks the format (.png, .svg, .pdf, ...)' '-o' 'Output file; the extension picks the format (.png, .svg, .pdf, ...)' '--range' 'x range (default: the function\'s own, e.g. -5 5; relu6 -3 9)' '--points' 'Evenly spaced points (default 1000; 2 to 1,000,000), plus each kink exactly' '--grad' 'Overlay the derivative (dashed, same colour)' '--only-grad' 'Plot only the derivative' '--ylim' 'y range (default: fit the curves)' '--title' 'Title above the plot' '--size' 'Figure size in inches (default 6.4 4.2; 8.4 4.2 for several functions)' '--dpi' 'Resolution of raster formats (default 150)' '--all' 'Plot every function (value and derivative) into -o DIR/, with an index.md' '--format' 'Format when -o gives no file name (png, svg, pdf, ...); the gallery\'s format' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
         case completion
-            printf '%s\t%s\n' '-h' 'Show this message and exit' '--help' 'Show this message and exit'
+            printf '%s\t%s\n' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
     end
 end
 
@@ -261,7 +261,7 @@ function __actloss_option --description 'an option of a command: words of value 
     switch "$argv[1] $argv[2]"
         case ' --version' ' -V'
             printf '%s\n' 0 -
-        case ' -h' ' --help'
+        case ' --help' ' -h'
             printf '%s\n' 0 -
         case 'eval --input'
             printf '%s\n' 1 file
@@ -269,7 +269,7 @@ function __actloss_option --description 'an option of a command: words of value 
             printf '%s\n' 1 - table plain csv json
         case 'eval --precision'
             printf '%s\n' 1 -
-        case 'eval -h' 'eval --help'
+        case 'eval --help' 'eval -h'
             printf '%s\n' 0 -
         case 'grad --input'
             printf '%s\n' 1 file
@@ -277,7 +277,7 @@ function __actloss_option --description 'an option of a command: words of value 
             printf '%s\n' 1 - table plain csv json
         case 'grad --precision'
             printf '%s\n' 1 -
-        case 'grad -h' 'grad --help'
+        case 'grad --help' 'grad -h'
             printf '%s\n' 0 -
         case 'loss --pred'
             printf '%s\n' 1 -
@@ -287,21 +287,21 @@ function __actloss_option --description 'an option of a command: words of value 
             printf '%s\n' 1 - table plain csv json
         case 'loss --precision'
             printf '%s\n' 1 -
-        case 'loss -h' 'loss --help'
+        case 'loss --help' 'loss -h'
             printf '%s\n' 0 -
         case 'list --kind'
             printf '%s\n' 1 - activation loss
         case 'list --format'
             printf '%s\n' 1 - table plain json
-        case 'list -h' 'list --help'
+        case 'list --help' 'list -h'
             printf '%s\n' 0 -
         case 'info --lang'
             printf '%s\n' 1 - en zh
         case 'info --format'
             printf '%s\n' 1 - panel markdown json
-        case 'info -h' 'info --help'
+        case 'info --help' 'info -h'
             printf '%s\n' 0 -
-        case 'plot -o' 'plot --output'
+        case 'plot --output' 'plot -o'
             printf '%s\n' 1 file
         case 'plot --range'
             printf '%s\n' 2 -
@@ -323,13 +323,13 @@ function __actloss_option --description 'an option of a command: words of value 
             printf '%s\n' 0 -
         case 'plot --format'
             printf '%s\n' 1 - png svg pdf eps ps jpg jpeg tif tiff webp svgz raw rgba
-        case 'plot -h' 'plot --help'
+        case 'plot --help' 'plot -h'
             printf '%s\n' 0 -
         case 'plot --others'
             printf '%s\n' 1 -
         case 'plot --value'
             printf '%s\n' 1 -
-        case 'completion -h' 'completion --help'
+        case 'completion --help' 'completion -h'
             printf '%s\n' 0 -
         case '*'
             printf '%s\n' -1 -

@@ -158,7 +158,8 @@ def _choices_of(param, ctx) -> tuple[str, ...]:
 
 def _option(param, ctx) -> Option:
     switch = bool(getattr(param, "is_flag", False) or getattr(param, "count", False))
-    names = tuple(param.opts) + tuple(param.secondary_opts)
+    # long names first, then short ones; sorted, since click may build the help option's names from a set
+    names = tuple(sorted(param.opts, key=lambda n: (not n.startswith("--"), n))) + tuple(param.secondary_opts)
     return Option(
         names=names,
         help=_first_sentence(getattr(param, "help", "")),
