@@ -547,14 +547,18 @@ def _origin_axes(ax) -> None:
     ax.spines["left"].set_position(("data", 0.0) if through_x else ("axes", 0.0))
     ax.spines["bottom"].set_position(("data", 0.0) if through_y else ("axes", 0.0))
     if through_x and through_y:
-        # one "0" at the origin (the x axis's): the y axis's would sit on the x axis line
+        # one "0", below and right of the origin (a quadrant activations leave empty): each axis's own
+        # would sit on the other axis's line
         from matplotlib.ticker import ScalarFormatter
 
         class _NoZero(ScalarFormatter):
             def __call__(self, v, pos=None):
                 return "" if v == 0 else super().__call__(v, pos)
 
+        ax.xaxis.set_major_formatter(_NoZero())
         ax.yaxis.set_major_formatter(_NoZero())
+        ax.annotate("0", (0.0, 0.0), xycoords="data", xytext=(3.5, -3.5), textcoords="offset points",
+                    ha="left", va="top", fontsize=STYLE["xtick.labelsize"], annotation_clip=False)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     for side in ("left", "bottom"):
