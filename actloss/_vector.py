@@ -478,8 +478,14 @@ def log_softmax_grad(x, temperature=1.0):
 _U2 = 2.0**-106
 
 
-def _exact_sum(terms):
-    return math.fsum(terms)
+def _exact_dk_positive(Ts, sh, sl, kk):
+    """Exact sign of T + sum_{j<=k} y_j - k y_k (k = kk + 1), by math.fsum."""
+    m = np.float64(kk + 1)
+    h1, e1 = two_prod(m, sh[kk])
+    h2, e2 = two_prod(m, sl[kk])
+    terms = [Ts] + sh[: kk + 1].tolist() + sl[: kk + 1].tolist()
+    terms += [-float(h1), -float(e1), -float(h2), -float(e2)]
+    return math.fsum(terms) > 0.0
 
 
 def _sparse_support(x, T):
@@ -518,14 +524,20 @@ def _sparse_support(x, T):
     pos = scand & (dk > bound)
     unsure = scand & ~pos & (dk >= -bound)
     if unsure.any():
-        for r, kk in zip(*np.nonzero(unsure)):
-            terms = [Ts]
-            terms += sh[r, : kk + 1].tolist() + sl[r, : kk + 1].tolist()
-            m = float(kk + 1)
-            h1, e1 = two_prod(np.float64(m), sh[r, kk])
-            h2, e2 = two_prod(np.float64(m), sl[r, kk])
-            terms += [-float(h1), -float(e1), -float(h2), -float(e2)]
-            pos[r, kk] = _exact_sum(terms) > 0.0
+        # the exact D_k decrease with k: binary search for the last positive one
+        for r in np.nonzero(unsure.any(axis=-1))[0]:
+            idx = np.nonzero(unsure[r])[0]
+            a, b = int(idx[0]), int(idx[-1])
+            last = a - 1
+            while a <= b:
+                mid = (a + b) // 2
+                if _exact_dk_positive(Ts, sh[r], sl[r], mid):
+                    last, a = mid, mid + 1
+                else:
+                    b = mid - 1
+            lo, hi = int(idx[0]), int(idx[-1])
+            pos[r, lo:hi + 1] = False
+            pos[r, lo:last + 1] = True
     K = pos.sum(axis=-1, keepdims=True)
     Kf = K.astype(np.float64)
     # support in original order: rank < K
@@ -557,12 +569,15 @@ def _sparsemax_rows(x, T):
         from fractions import Fraction
 
         yh, yl = d["yh"], d["yl"]
-        for r, i in zip(*np.nonzero(redo)):
+        ts = Fraction(Ts)
+        for r in np.nonzero(redo.any(axis=-1))[0]:
             members = np.nonzero(supp[r])[0]
             kk = len(members)
-            num = Fraction(Ts) + sum((Fraction(float(yh[r, j])) + Fraction(float(yl[r, j])) for j in members), Fraction(0))
-            num -= kk * (Fraction(float(yh[r, i])) + Fraction(float(yl[r, i])))
-            p[r, i] = float(num / (kk * Fraction(Ts)))
+            total = ts + sum(map(Fraction, yh[r, members].tolist())) + sum(map(Fraction, yl[r, members].tolist()))
+            den = kk * ts
+            for i in np.nonzero(redo[r])[0]:
+                y = Fraction(float(yh[r, i])) + Fraction(float(yl[r, i]))
+                p[r, i] = float((total - kk * y) / den)
     return p
 
 

@@ -99,6 +99,10 @@ SPECIAL_VECTORS = [
     [1.5e-310, -2.5e-310, 1e-311],
     [1.0, 2.0**-1074],
     [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8],
+    [3.0, 2.0, 1.0, 0.0],  # integers: sparsemax support tests that are exactly 0
+    [1.0, 0.0, 0.0, 0.0, 0.0],
+    [1.0] + [2.0**-60] * 5,  # a tie block just inside the support: p = 2**-60 / 6
+    [1.0] + [-(2.0**-60)] * 3,  # ... and just outside
     [-np.inf, 0.0, 1.0],
     [-np.inf, 2.0],
     [np.inf, 0.0],
@@ -310,6 +314,19 @@ def test_sparsemax_support_is_exact_at_the_boundary():
     p = V.sparsemax(x)
     assert p[1] == 2.0**-55 and p[0] == 1.0 - 2.0**-55
     np.testing.assert_array_equal(V.sparsemax_grad(x), [[0.5, -0.5], [-0.5, 0.5]])
+
+
+def test_sparsemax_ties_at_the_boundary_stay_fast():
+    # every support test and every numerator needs the exact fallback here
+    n = 3000
+    for x in ([1.0] + [0.0] * n, [1.0] + [2.0**-60] * n, [float(i % 7) for i in range(n)]):
+        t = time.perf_counter()
+        p = V.sparsemax(np.array(x))
+        V.sparsemax_grad(np.array(x[:400]))
+        assert time.perf_counter() - t < 2.0
+        assert abs(math.fsum(p.tolist()) - 1.0) <= 4 * 2.0**-53
+    p = V.sparsemax(np.array([1.0] + [2.0**-60] * n))
+    assert (p[1:] == 2.0**-60 / (n + 1)).all()
 
 
 # ---------------------------------------------------------------------------
