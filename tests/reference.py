@@ -204,12 +204,13 @@ def _leaky(x, alpha):
 
 
 register("leaky_relu", _leaky, lambda x, alpha: mp.mpf(1) if x > 0 else alpha,
-         param_sets=({"alpha": 0.2}, {"alpha": 0.0}, {"alpha": -0.5}, {"alpha": 3.0}))
+         param_sets=({"alpha": 0.2}, {"alpha": 0.0}, {"alpha": -0.5}, {"alpha": 3.0}, {"alpha": 1e300}))
 register("prelu", _leaky, lambda x, alpha: mp.mpf(1) if x > 0 else alpha,
          param_sets=({"alpha": 0.1},))
 register("rrelu", lambda x, lower, upper: _leaky(x, (lower + upper) / 2),
          lambda x, lower, upper: mp.mpf(1) if x > 0 else (lower + upper) / 2,
-         param_sets=({"lower": 0.1, "upper": 0.3}, {"lower": 0.2, "upper": 0.2}))
+         param_sets=({"lower": 0.1, "upper": 0.3}, {"lower": 0.2, "upper": 0.2}, {"lower": 1e308, "upper": 1.5e308},
+                     {"lower": -1.5e308, "upper": -1e308}))
 
 
 def _elu(x, alpha):
@@ -219,7 +220,7 @@ def _elu(x, alpha):
 
 
 register("elu", _elu, lambda x, alpha: mp.mpf(1) if x > 0 else alpha * mp.exp(x),
-         param_sets=({"alpha": 0.3}, {"alpha": 2.5}),
+         param_sets=({"alpha": 0.3}, {"alpha": 2.5}, {"alpha": -1.0}, {"alpha": 0.0}, {"alpha": 1e300}),
          points=lambda **p: (-745.0, -708.0, -37.0, -1e-300, -1e-20))
 
 _SELU_ALPHA = mpf(1.6732632423543772848170429916717)  # the float64 constants
@@ -234,7 +235,8 @@ register("celu", lambda x, alpha: x if x > 0 else alpha * mp.expm1(x / alpha),
          points=lambda **p: (-745.0, -708.0, -372.0, -1e-300, -1e-20, -2e300))
 register("threshold", lambda x, threshold, value: x if x > threshold else value,
          lambda x, threshold, value: mp.mpf(1) if x > threshold else Z,
-         param_sets=({"threshold": 1.0, "value": -2.0}, {"threshold": -0.5, "value": 3.0}))
+         param_sets=({"threshold": 1.0, "value": -2.0}, {"threshold": -0.5, "value": 3.0},
+                     {"threshold": 1e300, "value": -1e300}))
 
 # --- smooth ReLU-likes --------------------------------------------------------
 _GELU_C = mpf(0.044715)  # the float constant, as every implementation uses it
@@ -284,7 +286,7 @@ def _silu_zeros(beta):
 
 register("silu", _silu, _silu_grad, zeros=_silu_zeros,
          param_sets=({"beta": 2.5}, {"beta": 0.3}, {"beta": 1.702}, {"beta": -1.5}, {"beta": 0.0}, {"beta": 1e-5},
-                     {"beta": 1e5}),
+                     {"beta": 1e5}, {"beta": 1e-300}, {"beta": -1e300}),
          points=lambda beta=1.0: (-745.0, -709.0, -40.0, -37.0, 745.0, -750.0))
 _QG = mpf(1.702)
 register("quick_gelu", lambda x: _silu(x, _QG), lambda x: _silu_grad(x, _QG),
@@ -310,7 +312,8 @@ def _softplus_b(x, beta):
 
 
 register("softplus", _softplus_b, lambda x, beta: _sigma(beta * x),
-         param_sets=({"beta": 0.5}, {"beta": 3.0}, {"beta": 0.1}, {"beta": 1e-3}, {"beta": 1e3}),
+         param_sets=({"beta": 0.5}, {"beta": 3.0}, {"beta": 0.1}, {"beta": 1e-3}, {"beta": 1e3}, {"beta": 1e-300},
+                     {"beta": 1e300}),
          points=lambda beta=1.0: (-745.0, -709.0, -40.0, 20.0, 40.0, 745.0, -750.0, 1e300, -1e300))
 
 
@@ -325,7 +328,7 @@ def _squareplus_grad(x, b):
 
 
 register("squareplus", _squareplus, _squareplus_grad,
-         param_sets=({"b": 1.0}, {"b": 0.3}, {"b": 1e-300}, {"b": 1e300}),
+         param_sets=({"b": 1.0}, {"b": 0.3}, {"b": 1e-300}, {"b": 1e300}, {"b": 5e-324}, {"b": 1.7e308}),
          points=lambda b=4.0: (1e150, -1e150, 1e154, -1e154, 1.5e154, -1.5e154, 1e300, -1e300, -1e200, 1e-170))
 register("sparse_plus",
          lambda x: Z if x <= -1 else (x if x >= 1 else (x + 1) ** 2 / 4),
@@ -334,7 +337,8 @@ register("sparse_plus",
 # --- hard and shrink functions -------------------------------------------------
 register("hardtanh", lambda x, min_val, max_val: min(max(x, min_val), max_val),
          lambda x, min_val, max_val: mp.mpf(1) if min_val < x < max_val else Z,
-         param_sets=({"min_val": -2.0, "max_val": 3.0}, {"min_val": 0.1, "max_val": 0.7}))
+         param_sets=({"min_val": -2.0, "max_val": 3.0}, {"min_val": 0.1, "max_val": 0.7},
+                     {"min_val": -1e300, "max_val": 1e-300}))
 register("hardswish",
          lambda x: Z if x <= -3 else (x if x >= 3 else x * (x + 3) / 6),
          lambda x: Z if x <= -3 else (mp.mpf(1) if x >= 3 else (2 * x + 3) / 6),
@@ -361,7 +365,7 @@ def _softshrink(x, lambd):
 
 
 register("softshrink", _softshrink, lambda x, lambd: mp.mpf(1) if abs(x) > lambd else Z,
-         param_sets=({"lambd": 1.5}, {"lambd": 0.0}, {"lambd": 1e-300}))
+         param_sets=({"lambd": 1.5}, {"lambd": 0.0}, {"lambd": 1e-300}, {"lambd": 1e300}))
 register("hardshrink", lambda x, lambd: x if abs(x) > lambd else Z,
          lambda x, lambd: mp.mpf(1) if abs(x) > lambd else Z,
          param_sets=({"lambd": 1.5}, {"lambd": 0.0}))
