@@ -289,9 +289,9 @@ class Terminal:
     def tab(self, text: str, enter: bool) -> tuple[str, float]:
         """Type text, TAB, then Enter (run it) or ^U (drop it). Returns the screen and the TAB's answer time."""
         os.write(self.master, text.encode())
-        time.sleep(0.05)
-        while select.select([self.master], [], [], 0.05)[0]:
-            os.read(self.master, 65536)  # the echo
+        self.read(text[-3:].encode())  # the echo of the last keys
+        while select.select([self.master], [], [], 0.02)[0]:
+            os.read(self.master, 65536)
         start = time.monotonic()
         os.write(self.master, b"\t")
         first = self.read()
@@ -331,6 +331,8 @@ def test_zsh_completes_names_options_choices_and_files(zsh_autoload):
     assert "ARGS<eval gelu --input data.txt>" in term.tab("actloss eval gelu --input data.", enter=True)[0]
     assert re.search(r"ARGS<plot gelu -o sub/?>", term.tab("actloss plot gelu -o su", enter=True)[0])
     assert "ARGS<grad ce --target>" in term.tab("actloss grad ce --tar", enter=True)[0]
+    out, _ = term.tab("actloss grad ce mse --tar", enter=True)  # two losses: nothing else printed
+    assert "ARGS<grad ce mse --target>" in out and "_o=" not in out
     assert "ARGS<loss huber>" in term.tab("actloss loss hub", enter=True)[0]
     assert "ARGS<list --kind activation>" in term.tab("actloss list --kind a", enter=True)[0]
     out, _ = term.tab("actloss ", enter=False)

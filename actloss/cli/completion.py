@@ -826,7 +826,8 @@ _actloss_names() {
 
 _actloss_options() {
     # options of the command and of the functions named: reply=(option:description ...)
-    local e k o _h
+    # the loss command's options are looked up below: keep this command's own in locals
+    local e k o _h c2 _o=$_o _kinds=$_kinds _free=$_free _pos=$_pos _so=$_so
     local -a seen
     reply=()
     for o in ${=_o}; do
@@ -851,13 +852,14 @@ _actloss_options() {
         for k in ${=_actloss_kind_commands}; do
             # grad LOSS takes the options of the loss command
             if [[ ${e%%:*} == "${k%%:*}" && ${k#*:} != "$cmd" ]]; then
-                local c2=${k#*:} _o _kinds _free _pos _so
+                c2=${k#*:}
                 _actloss_command "$c2"
                 for o in ${=_o}; do
                     (( ${seen[(Ie)$o]} )) && continue
                     _actloss_option_help "$c2" "$o"
                     reply+=("$o:$_h") seen+=("$o")
                 done
+                _actloss_command "$cmd"
             fi
         done
     done
