@@ -258,3 +258,9 @@ def test_error_after_long_input_keeps_every_earlier_line():
     lines = out.splitlines()
     assert len(lines) == n
     assert lines[:3] == ["0.0", "0.0", "0.0"] and lines[-1] == repr(float(max((n - 1) % 97 - 48, 0)))
+
+
+def test_grad_of_a_loss_with_options_before_the_name():
+    first = run("grad", "ce", "--pred", "[[0.2,0.8]]", "--target", "1")
+    second = run("grad", "--format", "plain", "ce", "--pred", "[[0.2,0.8]]", "--target", "1")
+    assert first == second and first[0] == 0 and first[1].split() == ["0.0", "-1.25"]

@@ -145,8 +145,13 @@ def _loss_dispatch(args: list[str], derivative: bool) -> bool:
     """'actloss grad LOSS --pred P --target T': the loss command owns loss arguments."""
     from actloss import registry
 
-    first = next((a for a in args if not a.startswith("-")), None)
-    if first is None or first not in registry.load():
+    reg = registry.load()
+    # the first registered name that is not the value of a preceding '--option'
+    first = next(
+        (a for i, a in enumerate(args) if a in reg and not (i and args[i - 1].startswith("--") and "=" not in args[i - 1])),
+        None,
+    )
+    if first is None:
         return False
     record = registry.get(first)
     if record.kind != "loss":
