@@ -129,7 +129,8 @@ def _exp_mul(c, h, l):
     """
     c, h, l = np.broadcast_arrays(_arr(c), _arr(h), _arr(l))
     e = np.exp(h)
-    y = c * (e + e * l)
+    p, pe = _two_prod_safe(c, e)  # c e exactly: the only roundings are exp's and the last one
+    y = p + (pe + p * l)
     deep = h < -700.0
     if deep.any():
         hd = h[deep]
@@ -490,46 +491,58 @@ def mish(x):
         return _keep_nan(x, _limits(x, y, -0.0, np.inf))
 
 
+def _mish_grad_neg(x):
+    """mish'(x) for x <= 0, e = e^x: e B / (n + 2)^2 with B = 4(1 + x) + e ((6 + 4x) + e (4 + e))."""
+    e = np.exp(x)
+    n, ne, d, dl = _mish_neg_parts(e)
+    p, pe = two_prod(d, d)
+    pe += 2.0 * d * dl
+    fh, fl = two_sum(4.0, e)  # 4 + e
+    gh, gl = two_prod(e, fh)  # e (4 + e)
+    gl += e * fl
+    c0, c0l = two_sum(6.0, 4.0 * x)
+    ch, cl = two_sum(c0, gh)  # C
+    cl += c0l + gl
+    eh, el = two_prod(e, ch)  # e C
+    el += e * cl
+    a0, a0l = two_sum(1.0, x)  # 1 + x
+    bh, bl = two_sum(4.0 * a0, eh)  # B
+    bl += 4.0 * a0l + el
+    nh, nl = two_prod(e, bh)
+    return div_dd_dd(nh, nl + e * bl, p, pe)
+
+
+def _mish_grad_pos(x):
+    """mish'(x) for x > 0, e = e^-x: ((1 + 2e) w + 4x e^2 (1 + e)) / w^2, w = 1 + 2e + 2e^2."""
+    xp = np.minimum(x, 800.0)  # beyond, 4 x e^2 has underflowed long before
+    ep = np.exp(-xp)
+    a = two_sum(1.0, 2.0 * ep)  # 1 + 2e
+    e2 = two_prod(2.0 * ep, ep)  # 2e^2
+    w = _dda(*a, *e2)
+    k = _ddm(*_ddm(2.0 * xp, 0.0, *e2), *two_sum(1.0, ep))  # 4x e^2 (1 + e)
+    return div_dd_dd(*_dda(*_ddm(*a, *w), *k), *_ddm(*w, *w))
+
+
 @_blockwise
 def mish_grad(x):
-    """x <= 0, e = e^x:  mish' = e B / (n + 2)^2,  B = 4(1 + x) + e ((6 + 4x) + e (4 + e));
-    x > 0, e = e^-x:  mish' = ((1 + 2e) w + 4x e^2 (1 + e)) / w^2, w = 1 + 2e + 2e^2.
-    x is exact, so carrying B, e B and (n + 2)^2 as double-doubles leaves only the
-    rounding of e; B cancels only near the zero, covered by _MISH_ROOT."""
-    with np.errstate(all="ignore"):
-        x = _arr(x)
-        neg = x <= 0
-        xn = np.where(neg, x, 0.0)
-        e = np.exp(xn)
-        n, ne, d, dl = _mish_neg_parts(e)
-        p, pe = two_prod(d, d)
-        pe = pe + 2.0 * d * dl
-        fh, fl = two_sum(4.0, e)  # 4 + e
-        gh, gl = two_prod(e, fh)  # e (4 + e)
-        gl = gl + e * fl
-        c0, c0l = two_sum(6.0, 4.0 * xn)
-        ch, cl = two_sum(c0, gh)  # C
-        cl = cl + (c0l + gl)
-        eh, el = two_prod(e, ch)  # e C
-        el = el + e * cl
-        a0, a0l = two_sum(1.0, xn)  # 1 + x
-        bh, bl = two_sum(4.0 * a0, eh)  # B
-        bl = bl + (4.0 * a0l + el)
-        nh, nl = two_prod(e, bh)
-        g_neg = div_dd_dd(nh, nl + e * bl, p, pe)
-        xp = np.clip(x, 0.0, 800.0)  # beyond, 4 x e^2 has underflowed long before
-        ep = np.exp(-xp)
-        a = two_sum(1.0, 2.0 * ep)  # 1 + 2e
-        e2 = two_prod(2.0 * ep, ep)  # 2e^2
-        w = _dda(*a, *e2)
-        k = _ddm(*_ddm(2.0 * xp, 0.0, *e2), *two_sum(1.0, ep))  # 4x e^2 (1 + e)
-        g_pos = div_dd_dd(*_dda(*_ddm(*a, *w), *k), *_ddm(*w, *w))
-        y = np.where(neg, g_neg, g_pos)
-        deep = x < -700.0
-        if deep.any():
-            y[deep] = _exp_mul(1.0 + x[deep], x[deep], 0.0)
-        y = _override(y, x, _MISH_ROOT)
-        return _keep_nan(x, _limits(x, y, 0.0, 1.0))
+    """x is exact, so carrying B, e B and (n + 2)^2 (x <= 0) as double-doubles leaves only
+    the rounding of e; B cancels only near the zero, covered by _MISH_ROOT."""
+    y = np.empty_like(x)
+    win = _MISH_ROOT.mask(x)
+    i = np.flatnonzero((x <= 0) & (x >= -700.0) & ~win)
+    if i.size:
+        y[i] = _mish_grad_neg(x.take(i))
+    i = np.flatnonzero(~(x <= 0))  # NaN included
+    if i.size:
+        y[i] = _mish_grad_pos(x.take(i))
+    i = np.flatnonzero(x < -700.0)
+    if i.size:
+        xd = x.take(i)
+        y[i] = _exp_mul(1.0 + xd, xd, 0.0)
+    i = np.flatnonzero(win)
+    if i.size:
+        y[i] = _MISH_ROOT(x.take(i), np.zeros(i.size))
+    return _keep_nan(x, _limits(x, y, 0.0, 1.0))
 
 
 # ---------------------------------------------------------------------------
@@ -700,6 +713,18 @@ _GELU_ROOT = _Pieces((
         -0.10775988933139652, -0.15462209490618667, 0.31134119674100647,
         0.643692061827199, 0.15957678914781387,
     )),
+    (-0.3917915246935645, -0.29179152469356445, -0.341796875, 0.0, False, (
+        0.0003282474488058573, 0.0005117465703789239, -0.0028579773502087047,
+        -0.005129498408356264, 0.019090087882857855, 0.03844189681557653,
+        -0.08965149411114366, -0.20043796956653995, 0.24972778221752476,
+        0.7086511121179048, 0.23763146632637355,
+    )),
+    (-0.29179152469356445, -0.1917915246935644, -0.2421875, 0.0, False, (
+        0.0008115943281522997, -0.00225860345898662, -0.007186637485042726,
+        0.014768557057877713, 0.04863137557201741, -0.06786087511660308,
+        -0.23198612421316256, 0.18490112141018636, 0.752100903917985,
+        0.3104910375939964,
+    )),
 ))
 
 
@@ -719,13 +744,18 @@ def _gelu_exact_grad(x):
         # Q = exp(c) = sqrt(pi) z e^(z^2) erfc(z); gelu'(a) = 1 - D(a).
         xf, af = x.take(far), a.take(far)
         ch, cl = _erfc_log_tail(zh.take(far))
+        # the bracket as a double-double (gh, gl): only exp(c) is rounded before it cancels
         qv = np.exp(ch)
-        qv += qv * cl
-        t1 = (INV_SQRT2[0] * qv) / af
+        qh, ql = two_prod_const(qv, INV_SQRT2[0])
+        ql = ql + qv * INV_SQRT2[1] + qh * cl  # Q/sqrt2 = qv (1 + cl)/sqrt2
+        t1 = qh / af
+        p, pe = two_prod(t1, af)
+        t1l = (((qh - p) - pe) + ql) / af
         m, me = two_prod_const(af, INV_SQRT_2PI[0])
-        g = (t1 - m) - (me + af * INV_SQRT_2PI[1])
+        gh, gl = two_sum(t1, -m)
+        gl = gl + (t1l - (me + af * INV_SQRT_2PI[1]))
         eh, el = _half_sq(af)
-        d = _exp_mul(g, eh, el)
+        d = _exp_mul(gh, eh, el + gl / gh)
         y[far] = np.where(xf < 0, d, 1.0 - d)
     if big.size:
         y[big] = np.where(x.take(big) > 0, 1.0, -0.0)
@@ -839,12 +869,18 @@ def prelu_grad(x, alpha=0.25):
     return leaky_relu_grad(x, alpha)
 
 
+def _rrelu_slope(lower, upper):
+    """(lower + upper)/2 rounded once, also where lower + upper overflows."""
+    s = (lower + upper) / 2.0
+    return s if math.isfinite(s) else lower / 2.0 + upper / 2.0
+
+
 def rrelu(x, lower=1.0 / 8.0, upper=1.0 / 3.0):
-    return leaky_relu(x, (lower + upper) / 2.0)
+    return leaky_relu(x, _rrelu_slope(lower, upper))
 
 
 def rrelu_grad(x, lower=1.0 / 8.0, upper=1.0 / 3.0):
-    return leaky_relu_grad(x, (lower + upper) / 2.0)
+    return leaky_relu_grad(x, _rrelu_slope(lower, upper))
 
 
 @_blockwise
@@ -858,7 +894,8 @@ def elu(x, alpha=1.0):
 def elu_grad(x, alpha=1.0):
     x = _arr(x)
     with np.errstate(all="ignore"):
-        return _keep_nan(x, np.where(x > 0, 1.0, alpha * np.exp(x)))
+        # alpha e^x: normal for a large alpha even where e^x alone is subnormal
+        return _keep_nan(x, np.where(x > 0, 1.0, _exp_mul(np.float64(alpha), np.minimum(x, 0.0), 0.0)))
 
 
 @_blockwise
@@ -1050,6 +1087,10 @@ def threshold_grad(x, threshold=0.0, value=0.0):
 
 def _squareplus_h(x, b):
     """h = sqrt(x^2 + b) as a double-double (hh, hl), for any finite x and b > 0."""
+    if b < 2.0**-900:  # x^2 + b would be formed from subnormals: scale by 2**600 (exact)
+        big = np.abs(x) >= 2.0**400  # there h = |x| to the last bit
+        hh, hl = _squareplus_h(np.where(big, 0.0, x) * 2.0**600, b * 2.0**600 * 2.0**600)
+        return np.where(big, np.abs(x), hh * 2.0**-600), np.where(big, 0.0, hl * 2.0**-600)
     a = np.abs(x)
     ok = (a < 1e150) & (b < 1e290)
     xs = np.where(ok, x, 0.0)
@@ -1073,7 +1114,7 @@ def squareplus(x, b=4.0):
         sh, sl = two_sum(0.5 * hh, 0.5 * a)  # (h + |x|)/2, halved first: no overflow
         sl = sl + 0.5 * hl
         pos = sh + sl
-        q = (0.25 * b) / sh
+        q = (b / sh) * 0.25  # not (b/4)/sh: b/4 would lose the bits of a subnormal b
         neg = q - q * (sl / sh)
         y = np.where(x >= 0, pos, neg)
         return _limits(x, y, 0.0, np.inf)
@@ -1083,6 +1124,10 @@ def squareplus(x, b=4.0):
 def squareplus_grad(x, b=4.0):
     """(1 + x/h)/2 for x >= 0; squareplus(x)/h for x < 0."""
     x = _arr(x)
+    if b < 2.0**-900:  # f'(x; b) = f'(s x; s^2 b): scaled by s = 2**600, no intermediate is subnormal
+        big = np.abs(x) >= 2.0**400  # f' is 1 (x > 0) or underflows to 0 there
+        y = squareplus_grad(np.where(big, 0.0, x) * 2.0**600, b * 2.0**600 * 2.0**600)
+        return np.where(big, np.where(x > 0, 1.0, 0.0), y)
     with np.errstate(all="ignore"):
         a = np.abs(x)
         hh, hl = _squareplus_h(x, b)
@@ -1091,7 +1136,7 @@ def squareplus_grad(x, b=4.0):
         pos = 0.5 + 0.5 * r
         sh, sl = two_sum(0.5 * hh, 0.5 * a)
         sl = sl + 0.5 * hl
-        q = (0.25 * b) / sh
+        q = (b / sh) * 0.25  # not (b/4)/sh: b/4 would lose the bits of a subnormal b
         v = q - q * (sl / sh)  # squareplus(x), x < 0
         neg = v / hh
         neg = neg - neg * (hl / hh)

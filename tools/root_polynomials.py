@@ -3,7 +3,7 @@
 Near a zero r of a derivative f = g' whose formula cancels (gelu', silu',
 mish', the tanh-GELU's derivative), the kernels evaluate f(v) = d * q(d) with
 d = v - r (r as a double-double) and q a polynomial approximating f(r + d)/d.
-Where the formula cancels over a wider range (gelu' on [-1.8, -0.39]) further
+Where the formula cancels over a wider range (gelu' on [-1.8, -0.19]) further
 pieces f(v) = p(v - c) around short midpoints c tile the range. This script
 finds r to 300 bits and fits each polynomial by Chebyshev interpolation with
 mpmath, then prints the _Pieces definitions to paste into _kernels.py:
@@ -49,7 +49,7 @@ def mish_grad(x):
 # The piece holding the zero is written f = d q(d), d = v - zero; the others
 # f = p(v - c) around their midpoint c.
 CASES = {
-    "_GELU_ROOT": (gelu_grad, -0.75, (-1.05, -0.9, -0.7, -0.5, -0.3, -0.1, 0.1, 0.23, 0.36)),
+    "_GELU_ROOT": (gelu_grad, -0.75, (-1.05, -0.9, -0.7, -0.5, -0.3, -0.1, 0.1, 0.23, 0.36, 0.46, 0.56)),
     "_GELU_TANH_ROOT": (gelu_tanh_grad, -0.75, (-0.21, 0.21)),
     "_SILU_ROOT": (silu_grad, -1.28, (-0.21, 0.21)),
     "_MISH_ROOT": (mish_grad, -1.19, (-0.21, 0.21)),
