@@ -250,19 +250,21 @@ ANSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]|\r|\
 
 
 class Terminal:
-    """zsh -f -i on a pseudo-terminal; ``actloss`` is a shell function echoing its arguments."""
+    """An interactive shell on a pseudo-terminal; ``actloss`` is a shell function echoing its arguments."""
 
-    def __init__(self, cwd: Path, setup: str):
+    def __init__(self, cwd: Path, setup: str, shell: str = "zsh"):
         self.master, slave = pty.openpty()
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(cwd), "ZDOTDIR": str(cwd),
-               "TERM": "xterm", "LANG": "C.UTF-8", "COLUMNS": "100", "LINES": "50"}
-        self.proc = subprocess.Popen(["zsh", "-f", "-i"], stdin=slave, stdout=slave, stderr=slave,
+               "TERM": "xterm", "LANG": "C.UTF-8", "COLUMNS": "100", "LINES": "50", "PS1": "$ "}
+        argv = ["zsh", "-f", "-i"] if shell == "zsh" else ["bash", "--norc", "--noprofile", "-i"]
+        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave,
                                      cwd=cwd, env=env, start_new_session=True)
         os.close(slave)
         self.marks = 0
-        # insert-tab false: TAB completes even with the rest of the test's keys already queued
-        self.run("PS1='$ '; " + setup + "; zstyle ':completion:*' insert-tab false; "
-                 "actloss() { print -r -- \"ARGS<$*>\" }")
+        if shell == "zsh":
+            # insert-tab false: TAB completes even with the rest of the test's keys already queued
+            setup = "PS1='$ '; " + setup + "; zstyle ':completion:*' insert-tab false"
+        self.run(setup + "; actloss() { echo \"ARGS<$*>\"; }")
 
     def read(self, until: bytes | None = None, timeout: float = 20.0) -> str:
         buf = b""
@@ -279,7 +281,7 @@ class Terminal:
     def _mark(self) -> tuple[bytes, bytes]:
         self.marks += 1
         # the command line holds MAR''K: only its output shows MARK<n>
-        return f"print MAR''K{self.marks}\n".encode(), f"MARK{self.marks}\n".encode()
+        return f"echo MAR''K{self.marks}\n".encode(), f"MARK{self.marks}\n".encode()
 
     def run(self, line: str) -> str:
         cmd, mark = self._mark()
@@ -344,6 +346,19 @@ def test_zsh_sourced_after_compinit(cwd):
     need("zsh")
     term = Terminal(cwd, f"autoload -U compinit; compinit -u -D; source {shlex.quote(str(ZSH))}")
     try:
+        assert "ARGS<info gelu>" in term.tab("actloss info gel", enter=True)[0]
+    finally:
+        term.close()
+
+
+def test_bash_interactive(cwd):
+    # readline itself: the word after '=' is replaced, directories get their slash
+    need("bash")
+    term = Terminal(cwd, f"source {shlex.quote(str(BASH))}", shell="bash")
+    try:
+        assert "ARGS<eval gelu --approximate=tanh>" in term.tab("actloss eval gelu --approximate=t", enter=True)[0]
+        assert "ARGS<eval gelu --input=data.txt>" in term.tab("actloss eval gelu --input=data.", enter=True)[0]
+        assert "ARGS<plot gelu -o sub/>" in term.tab("actloss plot gelu -o su", enter=True)[0]
         assert "ARGS<info gelu>" in term.tab("actloss info gel", enter=True)[0]
     finally:
         term.close()
