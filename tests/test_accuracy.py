@@ -101,8 +101,7 @@ def _deriv_zeros(name, ps):
     for z0 in ref.zeros(**params):
         p = {k: (mpf(v) if isinstance(v, float) else v) for k, v in params.items()}
         with mp.workprec(PREC):  # solved for z / z0 near 1: the zero may lie anywhere in the float range
-            s = mp.findroot(lambda t: ref.derivative(t * z0, **p), mp.mpf(1))
-        zs.append(s * z0)
+            zs.append(mp.findroot(lambda t: ref.derivative(t * z0, **p), mp.mpf(1)) * z0)
     return tuple(zs)
 
 
@@ -240,6 +239,29 @@ def test_kinks(cfg):
         assert got == dydx, f"{name}'({kx!r}) = {got!r}, the record states {dydx!r}"
         got = rec.derivative(kx, **dict(ps))
         assert float(got) == dydx
+
+
+# The kernels evaluate cancelling derivatives near their zeros by fitted polynomials
+# (tools/root_polynomials.py); the tables must tile their range and be centred on the
+# true zero (as a double-double), or the relative accuracy near the zero is lost.
+ROOT_TABLES = [("_GELU_ROOT", "gelu", ()), ("_GELU_TANH_ROOT", "gelu", (("approximate", "tanh"),)),
+               ("_SILU_ROOT", "silu", ()), ("_MISH_ROOT", "mish", ())]
+
+
+@pytest.mark.parametrize("table, name, ps", ROOT_TABLES, ids=[t[0] for t in ROOT_TABLES])
+def test_zero_polynomials_sit_on_the_zero(table, name, ps):
+    from actloss import _kernels
+
+    pieces = getattr(_kernels, table).pieces
+    for (_, hi, *_), (lo, *_) in zip(pieces, pieces[1:]):
+        assert hi == lo, f"{table}: gap or overlap at {hi!r}"
+    (z,) = _deriv_zeros(name, ps)
+    roots = [(lo, hi, ch, cl) for lo, hi, ch, cl, root, _ in pieces if root]
+    assert len(roots) == 1
+    lo, hi, ch, cl = roots[0]
+    assert lo < z < hi
+    with mp.workprec(PREC):
+        assert abs(mpf(ch) + mpf(cl) - z) <= abs(z) * mp.mpf(2) ** -104, (ch, cl, mp.nstr(z, 40))
 
 
 @pytest.mark.parametrize(
