@@ -147,6 +147,8 @@ def _check_interval(option: str, pair: Sequence[float]) -> None:
         raise InputError(f"{option} bounds must be finite numbers, got {_g(lo)} {_g(hi)}")
     if not lo < hi:
         raise InputError(f"{option} needs MIN < MAX, got {_g(lo)} {_g(hi)}")
+    if not math.isfinite((hi - lo) * 4.0):  # the axis and its ticks need room beyond the range
+        raise InputError(f"{option} is too wide to draw: MAX − MIN must stay below 4e307, got {_g(lo)} {_g(hi)}")
 
 
 def _g(v: float) -> str:
@@ -232,6 +234,21 @@ def _pv(v: Any) -> str:
 def _mathsafe(text: str) -> str:
     """Text for a matplotlib label outside math: a lone $ would start mathtext."""
     return text.replace("$", r"\$")
+
+
+def _title(text: str) -> str:
+    """A title with $...$ as mathtext when it parses as such, else every $ as a literal dollar."""
+    if "$" not in text:
+        return text
+    if text.count("$") - text.count(r"\$") * 1 >= 2:
+        from matplotlib.mathtext import MathTextParser
+
+        try:
+            MathTextParser("path").parse(text)
+            return text
+        except ValueError:
+            pass
+    return _mathsafe(text.replace(r"\$", "$"))
 
 
 def _function(item: Item) -> _Fn:
@@ -494,7 +511,7 @@ def draw(items: Sequence[Item], opts: Options):
         ax.xaxis.set_label_coords(1.0, min(-0.02, at - ticks))
         ax.xaxis.label.set_verticalalignment("top")
     if opts.title:
-        ax.set_title(_mathsafe(opts.title))
+        ax.set_title(_title(opts.title))
     if len(items) == 1:
         ax.legend(loc="best", handlelength=2.4, labelspacing=0.7)
     else:
@@ -535,6 +552,7 @@ def y_limits(primary, secondary):
         s = _span(np.asarray(y), False)
         if s is not None:
             lo, hi = min(lo, max(s[0], lo - height)), max(hi, min(s[1], hi + height))
+    lo, hi = max(lo, -1e307), min(hi, 1e307)  # beyond, the axis's ticks overflow
     pad = 0.06 * (hi - lo) if hi > lo else max(0.5, abs(hi) * 0.1)
     return lo - pad, hi + pad
 

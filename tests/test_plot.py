@@ -354,6 +354,7 @@ def test_gallery_refuses_a_file_name(capsys, tmp_path):
     (["relu", "-o", "relu"], "has no extension"),
     (["relu", "-o", "relu.png", "--format", "svg"], "ends in .png but --format is svg"),
     (["relu", "--", "1"], "plot takes no input numbers"),
+    (["relu", "--range", "-1e308", "1e308"], "--range is too wide to draw"),
     ([], "no function named"),
 ])
 def test_usage_errors_exit_2(capsys, tmp_path, monkeypatch, args, message):
@@ -408,3 +409,36 @@ def test_console_command_and_lazy_imports(tmp_path):
                         "print(sorted(m for m in ('matplotlib', 'numpy', 'rich') if m in sys.modules))"],
                        capture_output=True, text=True, env=ENV, timeout=60)
     assert p.stdout.strip() == "[]", p.stderr
+
+
+def test_help_lists_the_options(capsys):
+    code, out, _ = cli(capsys, "plot", "--help")
+    assert code == 0
+    for option in ("--output", "--range", "--points", "--grad", "--only-grad", "--ylim", "--title", "--size",
+                   "--dpi", "--all", "--format", "--others", "--value"):
+        assert option in out, option
+
+
+def test_typer_command_path_matches_the_fast_path(tmp_path):
+    """The command as registered with typer (used by --help, completion, tests) draws the same file."""
+    from typer.testing import CliRunner
+
+    from actloss.cli.app import app
+
+    fast = tmp_path / "fast.svg"
+    plot_cli.run_fast(["elu", "--alpha", "0.5", "--range", "-3", "3", "--grad", "-o", str(fast)])
+    slow = tmp_path / "slow.svg"
+    result = CliRunner().invoke(app, ["plot", "elu", "--alpha", "0.5", "--range", "-3", "3", "--grad", "-o", str(slow)])
+    assert result.exit_code == 0, result.output
+    assert slow.read_bytes() == fast.read_bytes()
+
+
+@pytest.mark.parametrize("title, drawn", [
+    ("plain words", "plain words"),
+    (r"$\alpha = 0.5$ sweep", r"$\alpha = 0.5$ sweep"),  # mathtext when it parses
+    ("price in $", r"price in \$"),  # a lone dollar is a dollar
+    (r"$\frac{1}{$", r"\$\frac{1}{\$"),  # so is math that does not parse
+])
+def test_title(title, drawn):
+    fig = P.draw([item("relu")], P.Options(points=20, title=title))
+    assert fig.axes[0].get_title() == drawn
