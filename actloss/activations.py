@@ -483,6 +483,13 @@ activation(
     },
 )
 
+
+def _midpoint(a: float, b: float) -> float:
+    """(a + b)/2, halving first where the sum overflows (as actloss._kernels.rrelu)."""
+    m = (a + b) / 2.0
+    return m if abs(m) != float("inf") else a / 2.0 + b / 2.0
+
+
 activation(
     name="rrelu", kernel=K + "rrelu",
     params=(Param("lower", 1.0 / 8.0, "lower bound of the random slope"),
@@ -491,8 +498,8 @@ activation(
     summary="randomized leaky ReLU, inference form: slope (lower+upper)/2",
     formula=F("rrelu(x) = x for x ≥ 0, ((l + u)/2)·x for x < 0", r"\mathrm{rrelu}(x) = \max(x,\ 0) + \frac{l + u}{2}\min(x,\ 0)"),
     derivative_formula=F("rrelu′(x) = 1 for x > 0, (l + u)/2 for x ≤ 0", r"\mathrm{rrelu}'(x) = 1\ (x > 0),\ \frac{l + u}{2}\ (x \leq 0)"),
-    range="(-inf, inf)", properties=props(True, "no", False, "C⁰"),
-    kinks=lambda p: [(0.0, (p["lower"] + p["upper"]) / 2.0)], kink_note="rrelu′(0) = (lower+upper)/2, as PyTorch in eval mode",
+    range="(-inf, inf)", properties=props("for lower + upper ≥ 0", "no", False, "C⁰"),
+    kinks=lambda p: [(0.0, _midpoint(p["lower"], p["upper"]))], kink_note="rrelu′(0) = (lower+upper)/2, as PyTorch in eval mode",
     plot_range=(-5.0, 5.0),
     paper="Xu, Wang, Chen, Li, 'Empirical Evaluation of Rectified Activations in Convolutional Network', 2015",
     extra={"see_also": ("leaky_relu", "prelu")},
