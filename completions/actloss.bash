@@ -63,45 +63,45 @@ _actloss_fn() {
 }
 
 _actloss_params() {
-    # $1: canonical name -> _po its parameter options, _pv those that take a value
+    # $1: canonical name -> _po its parameter options
     case $1 in
-        leaky_relu) _po='--alpha --negative-slope' _pv=' --alpha --negative-slope ' ;;
-        prelu) _po='--alpha --weight --a' _pv=' --alpha --weight --a ' ;;
-        rrelu) _po='--lower --upper' _pv=' --lower --upper ' ;;
-        elu) _po='--alpha' _pv=' --alpha ' ;;
-        celu) _po='--alpha' _pv=' --alpha ' ;;
-        threshold) _po='--threshold --value' _pv=' --threshold --value ' ;;
-        gelu) _po='--approximate' _pv=' --approximate ' ;;
-        silu) _po='--beta' _pv=' --beta ' ;;
-        softplus) _po='--beta' _pv=' --beta ' ;;
-        squareplus) _po='--b' _pv=' --b ' ;;
-        hardtanh) _po='--min-val --max-val' _pv=' --min-val --max-val ' ;;
-        softshrink) _po='--lambd --lambda --threshold-' _pv=' --lambd --lambda --threshold- ' ;;
-        hardshrink) _po='--lambd --lambda' _pv=' --lambd --lambda ' ;;
-        softmax) _po='--temperature --t' _pv=' --temperature --t ' ;;
-        log_softmax) _po='--temperature --t' _pv=' --temperature --t ' ;;
-        softmin) _po='--temperature --t' _pv=' --temperature --t ' ;;
-        sparsemax) _po='--temperature --t' _pv=' --temperature --t ' ;;
-        geglu) _po='--approximate' _pv=' --approximate ' ;;
-        swiglu) _po='--beta' _pv=' --beta ' ;;
-        mse) _po='--reduction' _pv=' --reduction ' ;;
-        l1) _po='--reduction' _pv=' --reduction ' ;;
-        l2) _po='--reduction' _pv=' --reduction ' ;;
-        huber) _po='--delta --reduction' _pv=' --delta --reduction ' ;;
-        smooth_l1) _po='--beta --reduction' _pv=' --beta --reduction ' ;;
-        log_cosh) _po='--reduction' _pv=' --reduction ' ;;
-        gaussian_nll) _po='--var --full --eps --reduction' _pv=' --var --eps --reduction ' ;;
-        poisson_nll) _po='--log-input --full --eps --reduction' _pv=' --eps --reduction ' ;;
-        hinge) _po='--reduction' _pv=' --reduction ' ;;
-        squared_hinge) _po='--reduction' _pv=' --reduction ' ;;
-        bce) _po='--logits --reduction' _pv=' --reduction ' ;;
-        focal) _po='--gamma --alpha --logits --reduction' _pv=' --gamma --alpha --reduction ' ;;
-        ce) _po='--logits --label-smoothing --weight --reduction' _pv=' --label-smoothing --weight --reduction ' ;;
-        nll) _po='--weight --reduction' _pv=' --weight --reduction ' ;;
-        kl) _po='--reduction' _pv=' --reduction ' ;;
-        js) _po='--reduction' _pv=' --reduction ' ;;
-        cosine) _po='--reduction' _pv=' --reduction ' ;;
-        *) _po= _pv=' ' ;;
+        leaky_relu) _po='--alpha --negative-slope' ;;
+        prelu) _po='--alpha --weight --a' ;;
+        rrelu) _po='--lower --upper' ;;
+        elu) _po='--alpha' ;;
+        celu) _po='--alpha' ;;
+        threshold) _po='--threshold --value' ;;
+        gelu) _po='--approximate' ;;
+        silu) _po='--beta' ;;
+        softplus) _po='--beta' ;;
+        squareplus) _po='--b' ;;
+        hardtanh) _po='--min-val --max-val' ;;
+        softshrink) _po='--lambd --lambda --threshold-' ;;
+        hardshrink) _po='--lambd --lambda' ;;
+        softmax) _po='--temperature --t' ;;
+        log_softmax) _po='--temperature --t' ;;
+        softmin) _po='--temperature --t' ;;
+        sparsemax) _po='--temperature --t' ;;
+        geglu) _po='--approximate' ;;
+        swiglu) _po='--beta' ;;
+        mse) _po='--reduction' ;;
+        l1) _po='--reduction' ;;
+        l2) _po='--reduction' ;;
+        huber) _po='--delta --reduction' ;;
+        smooth_l1) _po='--beta --reduction' ;;
+        log_cosh) _po='--reduction' ;;
+        gaussian_nll) _po='--var --full --eps --reduction' ;;
+        poisson_nll) _po='--log-input --full --eps --reduction' ;;
+        hinge) _po='--reduction' ;;
+        squared_hinge) _po='--reduction' ;;
+        bce) _po='--logits --reduction' ;;
+        focal) _po='--gamma --alpha --logits --reduction' ;;
+        ce) _po='--logits --label-smoothing --weight --reduction' ;;
+        nll) _po='--weight --reduction' ;;
+        kl) _po='--reduction' ;;
+        js) _po='--reduction' ;;
+        cosine) _po='--reduction' ;;
+        *) _po= ;;
     esac
 }
 
@@ -299,7 +299,7 @@ _actloss() {
     COMPREPLY=()
     local -a w=()
     local i t glue=0 cur cmd names npos dd num vopt vcmd
-    local _f _k _s _po _pv _c _n _x _o _kinds _free _pos _so
+    local _f _k _s _po _c _n _x _o _kinds _free _pos _so
     # bash splits --option=value at '=' (COMP_WORDBREAKS): join the pieces again
     for ((i = 0; i <= COMP_CWORD; i++)); do
         t=${COMP_WORDS[i]}

@@ -332,10 +332,8 @@ def _kinds_word(kinds: tuple[str, ...]) -> str:
     return " ".join(kinds)
 
 
-def _param_words(f: Fn) -> tuple[str, str]:
-    opts = " ".join(n for p in f.params for n in p.names)
-    valued = " ".join(n for p in f.params if p.nargs for n in p.names)
-    return opts, valued
+def _param_words(f: Fn) -> str:
+    return " ".join(n for p in f.params for n in p.names)
 
 
 HEADER = """Completion of {prog} for {shell}: commands, options and their choices, function
@@ -367,13 +365,12 @@ def _case_tables(model: Model, shell: str) -> str:
     w("}")
     w("")
     w(f"{p}_params() {{")
-    w("    # $1: canonical name -> _po its parameter options, _pv those that take a value")
+    w("    # $1: canonical name -> _po its parameter options")
     w("    case $1 in")
     for f in model.functions:
         if f.params:
-            opts, valued = _param_words(f)
-            w(f"        {f.name}) _po='{opts}' _pv=' {valued} ' ;;")
-    w("        *) _po= _pv=' ' ;;")
+            w(f"        {f.name}) _po='{_param_words(f)}' ;;")
+    w("        *) _po= ;;")
     w("    esac")
     w("}")
     w("")
@@ -577,7 +574,7 @@ _actloss() {
     COMPREPLY=()
     local -a w=()
     local i t glue=0 cur cmd names npos dd num vopt vcmd
-    local _f _k _s _po _pv _c _n _x _o _kinds _free _pos _so
+    local _f _k _s _po _c _n _x _o _kinds _free _pos _so
     # bash splits --option=value at '=' (COMP_WORDBREAKS): join the pieces again
     for ((i = 0; i <= COMP_CWORD; i++)); do
         t=${COMP_WORDS[i]}
@@ -868,7 +865,7 @@ _actloss_options() {
 _actloss() {
     local -a w reply
     local cur cmd names npos dd num vopt vcmd
-    local _f _k _s _po _pv _c _n _x _o _kinds _free _pos _so
+    local _f _k _s _po _c _n _x _o _kinds _free _pos _so
     w=("${(@)words[1,CURRENT]}")
     cur=$w[-1]
     _actloss_scan
