@@ -1021,7 +1021,7 @@ activation(
 
 activation(
     name="softshrink", aliases=("soft_shrink",), kernel=K + "softshrink",
-    params=(Param("lambd", 0.5, "half-width λ ≥ 0 of the dead zone", low=0.0, aliases=("lambda", "threshold_")),),
+    params=(Param("lambd", 0.5, "half-width λ ≥ 0 of the dead zone", low=0.0, aliases=("lambda",)),),
     summary="x − λ for x > λ, x + λ for x < −λ, else 0",
     formula=F("softshrink(x) = x − λ for x > λ, x + λ for x < −λ, 0 otherwise", r"\mathrm{softshrink}(x) = \mathrm{sign}(x)\max(|x| - \lambda,\ 0)"),
     derivative_formula=F("softshrink′(x) = 1 for |x| > λ, else 0", r"\mathrm{softshrink}'(x) = 1\ (|x| > \lambda),\ 0\ \mathrm{otherwise}"),

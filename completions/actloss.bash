@@ -76,7 +76,7 @@ _actloss_params() {
         softplus) _po='--beta' ;;
         squareplus) _po='--b' ;;
         hardtanh) _po='--min-val --max-val' ;;
-        softshrink) _po='--lambd --lambda --threshold-' ;;
+        softshrink) _po='--lambd --lambda' ;;
         hardshrink) _po='--lambd --lambda' ;;
         softmax) _po='--temperature --t' ;;
         log_softmax) _po='--temperature --t' ;;

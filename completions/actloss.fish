@@ -138,7 +138,7 @@ function __actloss_params --description 'parameter options of a function: option
         case hardtanh
             printf '%s\t%s\n' '--min-val' 'lower bound' '--max-val' 'upper bound'
         case softshrink
-            printf '%s\t%s\n' '--lambd' 'half-width λ ≥ 0 of the dead zone' '--lambda' 'half-width λ ≥ 0 of the dead zone' '--threshold-' 'half-width λ ≥ 0 of the dead zone'
+            printf '%s\t%s\n' '--lambd' 'half-width λ ≥ 0 of the dead zone' '--lambda' 'half-width λ ≥ 0 of the dead zone'
         case hardshrink
             printf '%s\t%s\n' '--lambd' 'half-width λ ≥ 0 of the dead zone' '--lambda' 'half-width λ ≥ 0 of the dead zone'
         case softmax
