@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io as _io
 import math
-import struct
 
 import numpy as np
 import pytest

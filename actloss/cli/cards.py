@@ -12,6 +12,8 @@ from typing import Literal, Optional
 
 import typer
 
+from actloss.cli import term
+
 LIST_HELP = """List the functions: name, aliases, parameters with defaults, output range, formula.
 
 Examples:
@@ -47,13 +49,6 @@ InfoFormat = Literal["panel", "markdown", "json"]
 Lang = Literal["en", "zh"]
 
 
-def _stdout_is_terminal() -> bool:
-    try:
-        return sys.stdout.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
 def _write(s: str) -> None:
     sys.stdout.write(s)
 
@@ -73,7 +68,7 @@ def run_list(kind: Optional[str], fmt: Optional[str]) -> None:
     from actloss import cards
 
     records = list_records(kind)
-    fmt = fmt or ("table" if _stdout_is_terminal() else "plain")
+    fmt = fmt or ("table" if term.stdout_is_terminal() else "plain")
     if fmt == "plain":
         _write("".join(f"{r.name}\t{r.summary}\n" for r in records))
         return
@@ -121,7 +116,7 @@ def run_info(name: str, lang: str, fmt: Optional[str]) -> None:
     reg = registry.load()
     record = reg.get(name)
     card = cards.build(record, lang, reg)
-    fmt = fmt or ("panel" if _stdout_is_terminal() else "markdown")
+    fmt = fmt or ("panel" if term.stdout_is_terminal() else "markdown")
     if fmt == "markdown":
         _write(cards.markdown(card))
     elif fmt == "json":

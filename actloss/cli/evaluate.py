@@ -7,12 +7,12 @@ numbers need no quoting after ``--``, and adding a function needs no change here
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from typing import Optional
 
 import typer
 
+from actloss.cli import term
 from actloss.errors import InputError, ParameterError
 
 FORMATS = ("table", "plain", "csv", "json")
@@ -127,20 +127,6 @@ def _bind_all(records, params: dict[str, str]):
     return [r.bind(given[r.name]) for r in records]
 
 
-def _stdin_is_terminal() -> bool:
-    try:
-        return sys.stdin is None or sys.stdin.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-def _stdout_is_terminal() -> bool:
-    try:
-        return sys.stdout.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
 def _loss_dispatch(args: list[str], derivative: bool) -> bool:
     """'actloss grad LOSS --pred P --target T': the loss command owns loss arguments."""
     from actloss import registry
@@ -213,13 +199,13 @@ def _run(call: Call, args: list[str], input_path: Optional[str], fmt: Optional[s
         )
     if call.numbers and input_path:
         raise InputError("give the numbers either after -- or with --input FILE, not both")
-    auto_table = fmt is None and _stdout_is_terminal()
+    auto_table = fmt is None and term.stdout_is_terminal()
     fmt = fmt or ("table" if auto_table else "plain")
 
     from actloss.cli import output
 
     if not call.numbers and not input_path:
-        if _stdin_is_terminal():
+        if term.stdin_is_terminal():
             raise InputError(
                 f"no input numbers: give them after -- (actloss {command} {call.names[0]} -- 0.5), "
                 "with --input FILE, or on stdin"
@@ -229,22 +215,18 @@ def _run(call: Call, args: list[str], input_path: Optional[str], fmt: Optional[s
     output.evaluate_all(records, bound, call, input_path, derivative, fmt, precision, vector, auto_table)
 
 
+def _command(derivative: bool):
+    def command(
+        ctx: typer.Context,
+        input: Optional[str] = typer.Option(None, "--input", metavar="FILE", help="Read numbers from FILE (.txt, .csv, .npy)."),
+        format: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", autocompletion=lambda: FORMATS, help="table, plain, csv or json (default: table on a terminal, plain otherwise)."),
+        precision: Optional[int] = typer.Option(None, "--precision", metavar="N", help="Print N significant digits instead of the shortest round-trip form."),
+    ) -> None:
+        run(list(ctx.args), input, format, precision, derivative=derivative)
+
+    return command
+
+
 def register(app: typer.Typer) -> None:
-    def eval_command(
-        ctx: typer.Context,
-        input: Optional[str] = typer.Option(None, "--input", metavar="FILE", help="Read numbers from FILE (.txt, .csv, .npy)."),
-        format: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", autocompletion=lambda: FORMATS, help="table, plain, csv or json (default: table on a terminal, plain otherwise)."),
-        precision: Optional[int] = typer.Option(None, "--precision", metavar="N", help="Print N significant digits instead of the shortest round-trip form."),
-    ) -> None:
-        run(list(ctx.args), input, format, precision, derivative=False)
-
-    def grad_command(
-        ctx: typer.Context,
-        input: Optional[str] = typer.Option(None, "--input", metavar="FILE", help="Read numbers from FILE (.txt, .csv, .npy)."),
-        format: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", autocompletion=lambda: FORMATS, help="table, plain, csv or json (default: table on a terminal, plain otherwise)."),
-        precision: Optional[int] = typer.Option(None, "--precision", metavar="N", help="Print N significant digits instead of the shortest round-trip form."),
-    ) -> None:
-        run(list(ctx.args), input, format, precision, derivative=True)
-
-    app.command("eval", help=EVAL_HELP, context_settings=_CTX, options_metavar=f"{_USAGE}")(eval_command)
-    app.command("grad", help=GRAD_HELP, context_settings=_CTX, options_metavar=f"{_USAGE}")(grad_command)
+    app.command("eval", help=EVAL_HELP, context_settings=_CTX, options_metavar=f"{_USAGE}")(_command(False))
+    app.command("grad", help=GRAD_HELP, context_settings=_CTX, options_metavar=f"{_USAGE}")(_command(True))

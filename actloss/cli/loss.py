@@ -14,6 +14,7 @@ from typing import Optional
 
 import typer
 
+from actloss.cli import term
 from actloss.errors import InputError, ParameterError
 
 FORMATS = ("table", "plain", "csv", "json")
@@ -246,20 +247,6 @@ def read_operand(spec: str, option: str, stdin_text: Optional[bytes] = None):
     return arr
 
 
-def _stdin_is_terminal() -> bool:
-    try:
-        return sys.stdin is None or sys.stdin.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-def _stdout_is_terminal() -> bool:
-    try:
-        return sys.stdout.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
 # ---------------------------------------------------------------------------
 # the command
 # ---------------------------------------------------------------------------
@@ -312,7 +299,7 @@ def run_call(call: LossCall, derivative: bool, record=None) -> None:
     stdin_text = None
     if "-" in (call.pred, call.target):
         option = "--pred" if call.pred == "-" else "--target"
-        if _stdin_is_terminal():
+        if term.stdin_is_terminal():
             raise InputError(f"{option} - reads stdin, but stdin is a terminal: pipe the numbers in, or give them inline")
         stdin_text = sys.stdin.buffer.read()
     pred = read_operand(call.pred, "--pred", stdin_text)
@@ -324,7 +311,7 @@ def run_call(call: LossCall, derivative: bool, record=None) -> None:
     reduction = bound["reduction"]
     params = {k: v for k, v in bound.items() if k != "reduction"}
     parts = _losses.parts(record.kernel.partition(":")[2], pred, target, **params)
-    auto_table = fmt is None and _stdout_is_terminal()
+    auto_table = fmt is None and term.stdout_is_terminal()
     fmt = fmt or ("table" if auto_table else "plain")
     if auto_table and parts.count > TABLE_ROWS:
         fmt = "plain"

@@ -15,6 +15,8 @@ from typing import Optional, Tuple
 
 import typer
 
+from actloss.cli import term
+
 from actloss.errors import InputError, ParameterError
 
 PLOT_HELP = """Plot functions and their derivatives as PNG, SVG, PDF, ...
@@ -167,13 +169,6 @@ def run_fast(args: list[str]) -> None:
     run(rest, **own)
 
 
-def _stderr_is_terminal() -> bool:
-    try:
-        return sys.stderr.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
 def _note(message: str) -> None:
     sys.stderr.write(f"actloss: {message}\n")
     sys.stderr.flush()
@@ -271,7 +266,7 @@ def _run(args, output, x_range, points, grad, only_grad, ylim, title, size, dpi,
 
 def _gallery(P, items, opts, output: str, fmt: str) -> None:
     directory = Path(output)
-    if _stderr_is_terminal():
+    if term.stderr_is_terminal():
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
