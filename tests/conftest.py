@@ -1,6 +1,15 @@
 """Shared test configuration: the opt-in exhaustive sweeps (``--runslow``)."""
 
+import os
+
 import pytest
+from hypothesis import settings
+
+# CI runs the property tests on a fixed sequence of examples, so a run is reproducible;
+# locally every run explores new ones.
+settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 def pytest_addoption(parser):
