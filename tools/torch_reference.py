@@ -1,0 +1,158 @@
+"""Write tests/data/torch_activations.json: PyTorch's values and autograd derivatives of the activations.
+
+Run by hand, never in CI (it imports torch, which is not a dependency of actloss):
+
+    python3 -m venv /tmp/torchvenv && /tmp/torchvenv/bin/pip install torch==2.13.0 numpy
+    /tmp/torchvenv/bin/pip install -e .        # actloss itself, for the registry
+    /tmp/torchvenv/bin/python tools/torch_reference.py
+
+For every activation PyTorch has, at each kink of the record (default and one other parameter set), the
+kink's float neighbours and a few ordinary points: value and derivative in float64 (autograd), plus
+Jacobians of the vector functions and torch's defaults for the parameters actloss shares with it.
+tests/test_torch_conventions.py reads the file; it never imports torch.
+"""
+
+from __future__ import annotations
+
+import datetime
+import inspect
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from actloss import registry
+
+OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "torch_activations.json"
+ORDINARY = [-3.0, -1.0, -0.5, 0.0, 0.25, 1.0, 2.5, 10.0]
+
+
+def _t(v):
+    return torch.tensor(v, dtype=torch.float64)
+
+
+# name -> (torch call on a float64 tensor with actloss's parameters, other parameter set to try)
+ELEMENTWISE = {
+    "sigmoid": (lambda t: torch.sigmoid(t), None),
+    "tanh": (lambda t: torch.tanh(t), None),
+    "softsign": (lambda t: F.softsign(t), None),
+    "hardsigmoid": (lambda t: F.hardsigmoid(t), None),
+    "log_sigmoid": (lambda t: F.logsigmoid(t), None),
+    "relu": (lambda t: F.relu(t), None),
+    "relu6": (lambda t: F.relu6(t), None),
+    "leaky_relu": (lambda t, alpha: F.leaky_relu(t, alpha), {"alpha": 0.2}),
+    "prelu": (lambda t, alpha: F.prelu(t, _t([alpha])), {"alpha": 0.1}),
+    "rrelu": (lambda t, lower, upper: F.rrelu(t, lower, upper, training=False), {"lower": 0.1, "upper": 0.3}),
+    "elu": (lambda t, alpha: F.elu(t, alpha), {"alpha": 0.5}),
+    "selu": (lambda t: F.selu(t), None),
+    "celu": (lambda t, alpha: F.celu(t, alpha), {"alpha": 2.0}),
+    "threshold": (lambda t, threshold, value: F.threshold(t, threshold, value), {"threshold": 1.0, "value": -2.0}),
+    "gelu": (lambda t, approximate: F.gelu(t, approximate=approximate), {"approximate": "tanh"}),
+    "quick_gelu": (lambda t: t * torch.sigmoid(1.702 * t), None),
+    "silu": (lambda t, beta: t * torch.sigmoid(beta * t) if beta != 1.0 else F.silu(t), {"beta": 1.0}),
+    "mish": (lambda t: F.mish(t), None),
+    "softplus": (lambda t, beta: F.softplus(t, beta=beta), {"beta": 2.0}),
+    "hardtanh": (lambda t, min_val, max_val: F.hardtanh(t, min_val, max_val), {"min_val": -2.0, "max_val": 3.0}),
+    "hardswish": (lambda t: F.hardswish(t), None),
+    "tanhshrink": (lambda t: F.tanhshrink(t), None),
+    "softshrink": (lambda t, lambd: F.softshrink(t, lambd), {"lambd": 1.5}),
+    "hardshrink": (lambda t, lambd: F.hardshrink(t, lambd), {"lambd": 1.5}),
+    "identity": (lambda t: t.clone(), None),
+}
+
+VECTOR = {
+    "softmax": lambda t: F.softmax(t, dim=-1),
+    "log_softmax": lambda t: F.log_softmax(t, dim=-1),
+    "softmin": lambda t: F.softmin(t, dim=-1),
+    "glu": lambda t: F.glu(t, dim=-1),
+}
+VECTORS = [[1.0, 2.0, 3.0], [0.0, 0.0], [-1.0, 0.5, 2.0, -3.0], [10.0, -10.0, 0.0, 5.0]]
+
+# actloss parameter -> (torch module, its constructor argument)
+nn = torch.nn
+DEFAULTS = {
+    ("leaky_relu", "alpha"): (nn.LeakyReLU, "negative_slope"),
+    ("prelu", "alpha"): (nn.PReLU, "init"),
+    ("elu", "alpha"): (nn.ELU, "alpha"),
+    ("celu", "alpha"): (nn.CELU, "alpha"),
+    ("softplus", "beta"): (nn.Softplus, "beta"),
+    ("hardtanh", "min_val"): (nn.Hardtanh, "min_val"),
+    ("hardtanh", "max_val"): (nn.Hardtanh, "max_val"),
+    ("softshrink", "lambd"): (nn.Softshrink, "lambd"),
+    ("hardshrink", "lambd"): (nn.Hardshrink, "lambd"),
+    ("rrelu", "lower"): (nn.RReLU, "lower"),
+    ("rrelu", "upper"): (nn.RReLU, "upper"),
+    ("gelu", "approximate"): (nn.GELU, "approximate"),
+}
+
+
+def value_and_grad(fn, xs, params):
+    t = _t(xs).requires_grad_(True)
+    y = fn(t, **params)
+    (g,) = torch.autograd.grad(y.sum(), t)
+    return y.detach().tolist(), g.tolist()
+
+
+def points(record, params):
+    xs = list(ORDINARY)
+    kinks = []
+    for k, _ in record.kink_points(params):
+        kinks.append(k)
+        xs += [float(np.nextafter(k, -math.inf)), float(np.nextafter(k, math.inf))]
+    return kinks, sorted(set(xs + kinks))
+
+
+def torch_default(module, arg):
+    return inspect.signature(module.__init__).parameters[arg].default
+
+
+def main() -> None:
+    reg = registry.load()
+    cases = []
+    for name, (fn, other) in ELEMENTWISE.items():
+        record = reg.get(name)
+        for params in [record.defaults()] + ([{**record.defaults(), **other}] if other else []):
+            kinks, xs = points(record, params)
+            y, dy = value_and_grad(fn, xs, params)
+            cases.append({"name": name, "params": params, "x": xs, "kinks": kinks, "y": y, "dy": dy})
+    vectors = []
+    for name, fn in VECTOR.items():
+        for v in VECTORS:
+            if name == "glu" and len(v) % 2:
+                continue
+            t = _t(v)
+            y = fn(t).tolist()
+            jac = torch.autograd.functional.jacobian(fn, t).tolist()
+            vectors.append({"name": name, "x": v, "y": y, "jacobian": jac})
+    defaults = {f"{n}.{p}": torch_default(fn, arg) for (n, p), (fn, arg) in DEFAULTS.items()}
+    tails = {
+        "gelu(-10)": F.gelu(_t(-10.0)).item(),
+        "sigmoid'(40)": value_and_grad(lambda t: torch.sigmoid(t), [40.0], {})[1][0],
+        "tanh'(20)": value_and_grad(lambda t: torch.tanh(t), [20.0], {})[1][0],
+        "tanhshrink(1e-6)": F.tanhshrink(_t(1e-6)).item(),
+        "softplus(30)": F.softplus(_t(30.0)).item(),
+    }
+    doc = {
+        "header": {
+            "torch": torch.__version__,
+            "generated_by": "python tools/torch_reference.py",
+            "date": datetime.date.today().isoformat(),
+            "python": sys.version.split()[0],
+            "dtype": "float64; derivatives by torch.autograd",
+        },
+        "defaults": defaults,
+        "tails": tails,
+        "elementwise": cases,
+        "vector": vectors,
+    }
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(doc, indent=1) + "\n")
+    print(f"wrote {OUT} ({len(cases)} elementwise cases, {len(vectors)} vectors)")
+
+
+if __name__ == "__main__":
+    main()
