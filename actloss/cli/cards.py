@@ -95,7 +95,6 @@ def run_list(kind: Optional[str], fmt: Optional[str]) -> None:
         sys.stdout.flush()
         sys.stdout.buffer.write(io.dumps_json(objs))
         return
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title_justify="left", show_lines=False)
@@ -103,7 +102,7 @@ def run_list(kind: Optional[str], fmt: Optional[str]) -> None:
         table.add_column(column, overflow="fold")
     for r in records:
         table.add_row(r.name, ", ".join(r.aliases), cards.params_text(r), r.range, r.formula.text)
-    Console(highlight=False).print(table)
+    term.console().print(table)
 
 
 # ---------------------------------------------------------------------------
@@ -130,7 +129,7 @@ def run_info(name: str, lang: str, fmt: Optional[str]) -> None:
 
 def panel(card) -> None:
     """The card as a rich panel (terminal output)."""
-    from rich.console import Console, Group
+    from rich.console import Group
     from rich.markup import escape
     from rich.panel import Panel
     from rich.table import Table
@@ -229,7 +228,7 @@ def panel(card) -> None:
         parts.append(Text(""))
         parts.append(Text(f"{t['see_also']}: {', '.join(card['see_also'])}", style="dim"))
 
-    Console(highlight=False).print(Panel(Group(*parts), title=f"[bold]{escape(card['name'])}[/bold]", title_align="left"))
+    term.console().print(Panel(Group(*parts), title=f"[bold]{escape(card['name'])}[/bold]", title_align="left"))
 
 
 # ---------------------------------------------------------------------------

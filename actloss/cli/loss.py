@@ -506,13 +506,12 @@ def _json(res: Result, precision) -> None:
 
 
 def _table(res: Result, precision) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     from actloss import io
 
-    console = Console()
+    console = term.console()
     preds, targets = res.item_rows()
     title = res.title()
     table = Table(title=Text(title), title_justify="left", min_width=len(title) + 2)

@@ -7,6 +7,7 @@ import sys
 import numpy as np
 
 from actloss import io
+from actloss.cli import term
 from actloss.errors import InputError
 
 
@@ -135,10 +136,9 @@ def evaluate_all(records, bound, call, input_path, derivative, fmt, precision, v
 
 
 def _table(records, bound, x, ys, derivative, vector, precision) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = term.console()
     f = lambda v: io.fmt(float(v), precision)  # noqa: E731
     if not vector:
         title = ", ".join(label(r, p, derivative) for r, p in zip(records, bound))

@@ -267,11 +267,10 @@ def _run(args, output, x_range, points, grad, only_grad, ylim, title, size, dpi,
 def _gallery(P, items, opts, output: str, fmt: str) -> None:
     directory = Path(output)
     if term.stderr_is_terminal():
-        from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         columns = (TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        with Progress(*columns, console=term.console(stderr=True), transient=True) as bar:
             task = bar.add_task("plotting", total=len(items))
             seen = [0]
 

@@ -23,3 +23,17 @@ def stdout_is_terminal() -> bool:
 
 def stderr_is_terminal() -> bool:
     return is_terminal(sys.stderr)
+
+
+def console(stderr: bool = False):
+    """A rich Console for tables, panels and progress bars.
+
+    With NO_COLOR set (https://no-color.org) or TERM=dumb it writes no escape codes at all, not even
+    bold or italic.
+    """
+    import os
+
+    from rich.console import Console
+
+    plain = "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb"
+    return Console(stderr=stderr, highlight=False, color_system=None if plain else "auto")

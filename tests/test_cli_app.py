@@ -1,0 +1,70 @@
+"""The app as a whole: every command documented (help with an example, README), plain output off a terminal."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.main import get_command
+
+from actloss.cli import app
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+COMMANDS = sorted(get_command(app).commands)
+ACTLOSS = [sys.executable, "-m", "actloss"]
+
+
+def test_the_commands():
+    assert {"eval", "grad", "loss", "list", "info", "plot", "completion"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_an_example(command):
+    p = subprocess.run(ACTLOSS + [command, "--help"], capture_output=True, text=True, env={**os.environ, "COLUMNS": "120"})
+    assert p.returncode == 0 and p.stderr == ""
+    assert "Example" in p.stdout and f"actloss {command}" in p.stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_is_in_the_readme(command):
+    assert re.search(rf"actloss {command}\b", README), f"README does not show 'actloss {command}'"
+
+
+def _on_a_terminal(args, env):
+    """Run with stdout on a pseudo-terminal; return what it printed."""
+    master, slave = pty.openpty()
+    p = subprocess.Popen(ACTLOSS + args, stdout=slave, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    p.wait(timeout=30)
+    os.close(master)
+    return p.returncode, b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("extra", [{"NO_COLOR": "1"}, {"TERM": "dumb"}])
+def test_terminal_output_without_colour(extra):
+    env = {**os.environ, "COLUMNS": "80", **extra}
+    env.pop("FORCE_COLOR", None)
+    code, out = _on_a_terminal(["eval", "elu", "--alpha", "0.5", "--", "1"], env)
+    assert code == 0
+    assert "elu(x; alpha=0.5)" in out  # a table on a terminal...
+    assert "\x1b[" not in out  # ...without colour codes
+
+
+def test_a_pipe_gets_plain_output_even_when_colour_is_forced():
+    env = {**os.environ, "FORCE_COLOR": "1"}
+    p = subprocess.run(ACTLOSS + ["eval", "relu", "--", "1"], capture_output=True, text=True, env=env)
+    assert p.stdout == "1.0\n"
