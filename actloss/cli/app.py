@@ -85,6 +85,9 @@ def _fast(args: list[str]) -> bool:
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app, map every failure to one line and an exit status."""
     args = sys.argv[1:] if argv is None else list(argv)
+    if "numpy" not in sys.modules:
+        # no command does linear algebra: numpy's BLAS need not start a thread per core (~30-60 ms of CPU)
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         if _fast(args):
             from actloss.cli import evaluate, loss

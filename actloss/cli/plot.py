@@ -194,9 +194,6 @@ def run(
 ) -> None:
     import gc
 
-    if "numpy" not in sys.modules:
-        # a plot does no linear algebra: numpy's BLAS need not start a thread per core (~30 ms of CPU)
-        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     gc.disable()  # matplotlib's import allocates a lot; cyclic collection meanwhile only costs time
     try:
         _run(args, output, x_range, points, grad, only_grad, ylim, title, size, dpi, all_, fmt)
