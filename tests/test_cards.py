@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from actloss import cards, registry
-from actloss.cli.app import main
+from actloss.cli.entry import main
 
 REG = registry.load()
 RECORDS = list(REG)
@@ -387,7 +387,7 @@ def test_cards_import_neither_numpy_nor_rich():
 
 
 def test_list_loads_neither_numpy_nor_rich(capsys):
-    code = ("import sys\nfrom actloss.cli.app import main\n"
+    code = ("import sys\nfrom actloss.cli.entry import main\n"
             "try:\n    main(['list', '--format', 'plain'])\nexcept SystemExit:\n    pass\n"
             "print(sorted(m for m in ('numpy', 'rich', 'matplotlib') if m in sys.modules), file=sys.stderr)")
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

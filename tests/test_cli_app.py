@@ -68,3 +68,18 @@ def test_a_pipe_gets_plain_output_even_when_colour_is_forced():
     env = {**os.environ, "FORCE_COLOR": "1"}
     p = subprocess.run(ACTLOSS + ["eval", "relu", "--", "1"], capture_output=True, text=True, env=env)
     assert p.stdout == "1.0\n"
+
+
+@pytest.mark.parametrize("args", [["eval", "relu", "--", "1"], ["grad", "gelu", "--", "1"]])
+def test_the_fast_path_loads_no_typer_rich_or_matplotlib(args):
+    code = (
+        "import sys, atexit\n"
+        "atexit.register(lambda: sys.stderr.write('loaded:' + ','.join("
+        "m for m in ('typer', 'rich', 'matplotlib', 'scipy') if m in sys.modules)))\n"
+        f"sys.argv = ['actloss'] + {args!r}\n"
+        "from actloss.cli import main\n"
+        "main()\n"
+    )
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert p.returncode == 0
+    assert p.stderr.endswith("loaded:"), p.stderr

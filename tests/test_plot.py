@@ -18,7 +18,7 @@ import pytest
 from actloss import plot as P
 from actloss import registry
 from actloss.cli import plot as plot_cli
-from actloss.cli.app import main
+from actloss.cli.entry import main
 
 SVG = "{http://www.w3.org/2000/svg}"
 ENV = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
@@ -405,7 +405,7 @@ def test_console_command_and_lazy_imports(tmp_path):
                        capture_output=True, text=True, env=ENV, timeout=60)
     assert (p.returncode, p.stdout, p.stderr) == (0, "", "")
     ET.parse(tmp_path / "r.svg")
-    p = subprocess.run([sys.executable, "-c", "import sys, actloss.cli.app, actloss.cli.plot, actloss.plot; "
+    p = subprocess.run([sys.executable, "-c", "import sys, actloss.cli.typer_app, actloss.cli.plot, actloss.plot; "
                         "print(sorted(m for m in ('matplotlib', 'numpy', 'rich') if m in sys.modules))"],
                        capture_output=True, text=True, env=ENV, timeout=60)
     assert p.stdout.strip() == "[]", p.stderr
@@ -423,7 +423,7 @@ def test_typer_command_path_matches_the_fast_path(tmp_path):
     """The command as registered with typer (used by --help, completion, tests) draws the same file."""
     from typer.testing import CliRunner
 
-    from actloss.cli.app import app
+    from actloss.cli.typer_app import app
 
     fast = tmp_path / "fast.svg"
     plot_cli.run_fast(["elu", "--alpha", "0.5", "--range", "-3", "3", "--grad", "-o", str(fast)])

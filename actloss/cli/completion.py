@@ -193,7 +193,7 @@ def build_model() -> Model:
     from typer.main import get_command
 
     from actloss import registry
-    from actloss.cli.app import app
+    from actloss.cli.typer_app import app
 
     reg = registry.load()
     all_kinds = tuple(k for k in registry.KINDS if any(r.kind == k for r in reg))

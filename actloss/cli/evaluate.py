@@ -5,12 +5,9 @@ parameters come from the registry (``--alpha``, ``--beta``, ...), negative
 numbers need no quoting after ``--``, and adding a function needs no change here.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass, field
 from typing import Optional
 
-import typer
 
 from actloss.cli import term
 from actloss.errors import InputError, ParameterError
@@ -216,6 +213,8 @@ def _run(call: Call, args: list[str], input_path: Optional[str], fmt: Optional[s
 
 
 def _command(derivative: bool):
+    import typer
+
     def command(
         ctx: typer.Context,
         input: Optional[str] = typer.Option(None, "--input", metavar="FILE", help="Read numbers from FILE (.txt, .csv, .npy)."),
@@ -227,6 +226,7 @@ def _command(derivative: bool):
     return command
 
 
-def register(app: typer.Typer) -> None:
+def register(app) -> None:
+
     app.command("eval", help=EVAL_HELP, context_settings=_CTX, options_metavar=f"{_USAGE}")(_command(False))
     app.command("grad", help=GRAD_HELP, context_settings=_CTX, options_metavar=f"{_USAGE}")(_command(True))

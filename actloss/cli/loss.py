@@ -6,13 +6,10 @@ loss parameters come from the registry (``--logits``, ``--label-smoothing``,
 only inside the command.
 """
 
-from __future__ import annotations
-
 import sys
 from dataclasses import dataclass, field
 from typing import Optional
 
-import typer
 
 from actloss.cli import term
 from actloss.errors import InputError, ParameterError
@@ -535,7 +532,9 @@ def _table(res: Result, precision) -> None:
     console.print(Text(res.caption()))
 
 
-def register(app: typer.Typer) -> None:
+def register(app) -> None:
+    import typer
+
     def loss_command(
         ctx: typer.Context,
         pred: Optional[str] = typer.Option(None, "--pred", metavar="P", help="Predictions: numbers, JSON, @FILE or - (stdin)."),

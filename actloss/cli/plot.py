@@ -6,14 +6,11 @@ it; one that none of them takes is an error). matplotlib and numpy load in
 the command body only.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 from pathlib import Path
 from typing import Optional, Tuple
 
-import typer
 
 from actloss.cli import term
 
@@ -290,7 +287,9 @@ def _formats() -> tuple[str, ...]:
     return FORMATS
 
 
-def register(app: typer.Typer) -> None:
+def register(app) -> None:
+    import typer
+
     def plot_command(
         ctx: typer.Context,
         output: Optional[str] = typer.Option(None, "-o", "--output", metavar="FILE", help="Output file; the extension picks the format (.png, .svg, .pdf, ...). A directory (DIR/) takes NAME.png inside it. Default: NAME.png here."),

@@ -1,62 +1,25 @@
-"""The Typer app, its commands, and the one place where errors become exit codes.
+"""The console entry point: runs a command and turns every failure into one line and an exit status.
 
-Commands live in sibling modules, each with ``register(app)``; they import
-numpy, rich or matplotlib only inside the command body, so ``--help`` and
-completion stay cheap.
+eval, grad, loss and plot (without --help) read their own arguments and never build the typer app,
+nor even import typer: at ~50 ms that would cost more than the work. Everything else goes through
+the app (``actloss.cli.typer_app``).
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 
-import typer
-
-from actloss import __version__
 from actloss.errors import ActlossError
 
-#: command modules, in the order their commands appear in --help
-COMMAND_MODULES = ("evaluate", "loss", "cards", "plot", "completion")
-
-HELP = """Exact values, derivatives and plots of neural-network activation and loss functions.
-
-Examples:
-
-  actloss eval gelu -- 0.5
-
-  actloss grad sigmoid -- 40
-
-  seq -5 5 | actloss eval elu --alpha 0.5
-"""
-
-app = typer.Typer(
-    name="actloss",
-    help=HELP,
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+FAST_COMMANDS = ("eval", "grad", "loss", "plot")
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"actloss {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    version: bool = typer.Option(
-        False, "--version", "-V", help="Print the version and exit.", callback=_version, is_eager=True
-    ),
-) -> None:
-    """Exact values, derivatives and plots of neural-network activation and loss functions."""
-
-
-for _name in COMMAND_MODULES:
-    importlib.import_module(f"actloss.cli.{_name}").register(app)
+def _fast(args: list[str]) -> bool:
+    if not args or args[0] not in FAST_COMMANDS:
+        return False
+    head = args[1 : args.index("--")] if "--" in args else args[1:]
+    return not any(a in ("-h", "--help") for a in head)
 
 
 def error(message: str) -> None:
@@ -72,14 +35,6 @@ def _quiet_broken_pipe() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except OSError:
         pass
-
-
-def _fast(args: list[str]) -> bool:
-    """eval/grad/loss/plot without --help skip building the typer app: it costs more than the work."""
-    if not args or args[0] not in ("eval", "grad", "loss", "plot"):
-        return False
-    head = args[1 : args.index("--")] if "--" in args else args[1:]
-    return not any(a in ("-h", "--help") for a in head)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -103,6 +58,8 @@ def main(argv: list[str] | None = None) -> None:
             code = 0
         else:
             from typer.main import get_command
+
+            from actloss.cli.typer_app import app
 
             code = get_command(app).main(args=args, prog_name="actloss", standalone_mode=False)
         sys.stdout.flush()
