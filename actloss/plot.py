@@ -467,7 +467,6 @@ def _xlabel(items: Sequence[Item]) -> str:
 
 def draw(items: Sequence[Item], opts: Options):
     """The figure (not yet saved) of every item on one axes."""
-    import numpy as np
     from matplotlib.figure import Figure
 
     lo, hi = opts.x_range if opts.x_range is not None else default_range(items)

@@ -23,7 +23,7 @@ Public helpers, shared by the test modules:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Mapping, Sequence
 
 import mpmath
