@@ -45,15 +45,17 @@ def main(argv: list[str] | None = None) -> None:
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         if _fast(args):
-            from actloss.cli import evaluate, loss
-
             if args[0] == "plot":
                 from actloss.cli import plot
 
                 plot.run_fast(args[1:])
             elif args[0] == "loss":
+                from actloss.cli import loss
+
                 loss.run(args[1:])
             else:
+                from actloss.cli import evaluate
+
                 evaluate.run_fast(args[1:], derivative=args[0] == "grad")
             code = 0
         else:
