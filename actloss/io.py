@@ -25,8 +25,6 @@ from actloss.errors import InputError, ShapeError
 CHUNK = 1 << 20  # bytes read at a time when streaming
 
 _SEP = re.compile(rb"[\s,]+")
-_SHORT_NEG_EXP = re.compile(rb"e-(\d)(?=\n|$)")
-_POSITIONAL_E5 = re.compile(rb"0\.0000([1-9])(\d*)")
 
 
 # ---------------------------------------------------------------------------
@@ -190,6 +188,13 @@ def fmt(v: float, precision: int | None = None) -> str:
     return f"{v:.{precision}g}"
 
 
+# orjson prints the same shortest round-trip digits as repr, but spells numbers in [1e-10, 1e-4)
+# its own way (0.000053 and 1e-7 for repr's 5.3e-05 and 1e-07), and non-finite numbers as null.
+# Those few are printed by repr; a margin below 1e-10 covers values that round up to 1e-10.
+_OWN_LOW, _OWN_HIGH = 9.5e-11, 1e-4
+_TO_LINES = bytes.maketrans(b",]", b"\n\n")
+
+
 def lines_of(y: np.ndarray, precision: int | None = None) -> bytes:
     """One number per line, newline-terminated; identical to '\\n'.join(map(repr, y))."""
     y = np.ascontiguousarray(y, dtype=np.float64).reshape(-1)
@@ -197,25 +202,20 @@ def lines_of(y: np.ndarray, precision: int | None = None) -> bytes:
         return b""
     if precision is not None:
         return ("\n".join(fmt(v, precision) for v in y.tolist()) + "\n").encode()
-    out = orjson.dumps(y, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].replace(b",", b"\n")
-    if b"e-" in out:
-        # orjson writes 1e-7 where repr writes 1e-07
-        out = _SHORT_NEG_EXP.sub(rb"e-0\1", out)
-    if b"0.0000" in out:
-        # orjson writes 0.000053 where repr writes 5.3e-05 (exponent -5 only)
-        out = _POSITIONAL_E5.sub(_e5, out)
-    if b"null" in out:
-        bad = ~np.isfinite(y)
-        parts = out.split(b"\n")
-        for i in np.flatnonzero(bad).tolist():
-            parts[i] = repr(float(y[i])).encode()
-        out = b"\n".join(parts)
-    return out + b"\n"
-
-
-def _e5(m: re.Match) -> bytes:
-    rest = m.group(2)
-    return m.group(1) + (b"." + rest if rest else b"") + b"e-05"
+    with np.errstate(invalid="ignore"):
+        a = np.abs(y)
+        own = ~((a >= _OWN_HIGH) | (a < _OWN_LOW))  # also true for nan
+    own |= np.isinf(y)
+    if not own.any():
+        return orjson.dumps(y, option=orjson.OPT_SERIALIZE_NUMPY).translate(_TO_LINES, b"[")
+    idx = np.flatnonzero(own)
+    marked = y.copy()
+    marked[idx] = np.nan  # printed as null, then replaced by repr
+    parts = orjson.dumps(marked, option=orjson.OPT_SERIALIZE_NUMPY).translate(_TO_LINES, b"[").split(b"null")
+    pieces = [b""] * (2 * len(parts) - 1)
+    pieces[0::2] = parts
+    pieces[1::2] = [repr(v).encode() for v in y[idx].tolist()]
+    return b"".join(pieces)
 
 
 def rows_of(table: np.ndarray, precision: int | None = None, sep: str = " ") -> bytes:
