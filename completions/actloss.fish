@@ -241,7 +241,7 @@ function __actloss_options --description 'options of a command (the root for non
         case grad
             printf '%s\t%s\n' '--input' 'Read numbers from FILE (.txt, .csv, .npy)' '--format' 'table, plain, csv or json (default: table on a terminal, plain otherwise)' '--precision' 'Print N significant digits instead of the shortest round-trip form' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
         case loss
-            printf '%s\t%s\n' '--pred' 'Predictions: numbers, JSON, @FILE or - (stdin)' '--target' 'Targets: numbers, JSON, @FILE or - (stdin)' '--format' 'table, plain, csv or json' '--precision' 'Print N significant digits instead of the shortest round-trip form' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
+            printf '%s\t%s\n' '--pred' 'Predictions: numbers, JSON, @FILE or - (stdin)' '--target' 'Targets: numbers, JSON, @FILE or - (stdin)' '--format' 'table, plain, csv or json (default: table on a terminal, plain otherwise)' '--precision' 'Print N significant digits instead of the shortest round-trip form' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
         case list
             printf '%s\t%s\n' '--kind' 'Only activations or only losses: activation or loss' '--format' 'table, plain (name<TAB>summary) or json (default: table on a terminal, plain otherwise)' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
         case info

@@ -539,7 +539,7 @@ def register(app) -> None:
         ctx: typer.Context,
         pred: Optional[str] = typer.Option(None, "--pred", metavar="P", help="Predictions: numbers, JSON, @FILE or - (stdin)."),
         target: Optional[str] = typer.Option(None, "--target", metavar="T", help="Targets: numbers, JSON, @FILE or - (stdin)."),
-        format: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", autocompletion=lambda: FORMATS, help="table, plain, csv or json [default: table on a terminal, plain otherwise]."),
+        format: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", autocompletion=lambda: FORMATS, help="table, plain, csv or json (default: table on a terminal, plain otherwise)."),
         precision: Optional[int] = typer.Option(None, "--precision", metavar="N", help="Print N significant digits instead of the shortest round-trip form."),
     ) -> None:
         own = [f"--{k}={v}" for k, v in (("pred", pred), ("target", target), ("format", format), ("precision", precision)) if v is not None]
