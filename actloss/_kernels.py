@@ -343,13 +343,9 @@ def log_sigmoid(x):
         return _limits(x, y, -np.inf, 0.0)
 
 
-@_blockwise
 def log_sigmoid_grad(x):
-    with np.errstate(all="ignore"):
-        x = _arr(x)
-        e = np.exp(-np.abs(x))
-        r, q = _inv_1p(e)
-        return np.where(x >= 0, q, r)
+    """(log σ)'(x) = σ(−x)."""
+    return sigmoid(-_arr(x))
 
 
 # ---------------------------------------------------------------------------

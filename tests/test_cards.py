@@ -19,6 +19,7 @@ import pytest
 
 from actloss import cards, registry
 from actloss.cli.entry import main
+from terminal import run_on_terminal
 
 REG = registry.load()
 RECORDS = list(REG)
@@ -303,25 +304,10 @@ def test_info_json():
 
 
 def test_info_panel_on_a_terminal():
-    import pty
-
-    leader, follower = pty.openpty()
     env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "TERM": "xterm"}
-    p = subprocess.Popen([sys.executable, "-m", "actloss", "info", "relu"], stdout=follower, stderr=subprocess.PIPE,
-                         env=env)
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            data = os.read(leader, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.close(leader)
-    assert p.wait(timeout=60) == 0
-    out = re.sub(r"\x1b\[[0-9;]*m", "", b"".join(chunks).decode())
+    code, text = run_on_terminal(["info", "relu"], env)
+    assert code == 0
+    out = re.sub(r"\x1b\[[0-9;]*m", "", text)
     assert "╭─ relu" in out and "╰" in out and "Dying ReLU" in out and "# relu" not in out
 
 

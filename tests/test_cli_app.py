@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import pty
 import re
 import subprocess
 import sys
@@ -13,6 +12,7 @@ import pytest
 from typer.main import get_command
 
 from actloss.cli import app
+from terminal import run_on_terminal
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 COMMANDS = sorted(get_command(app).commands)
@@ -35,30 +35,11 @@ def test_every_command_is_in_the_readme(command):
     assert re.search(rf"actloss {command}\b", README), f"README does not show 'actloss {command}'"
 
 
-def _on_a_terminal(args, env):
-    """Run with stdout on a pseudo-terminal; return what it printed."""
-    master, slave = pty.openpty()
-    p = subprocess.Popen(ACTLOSS + args, stdout=slave, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    p.wait(timeout=30)
-    os.close(master)
-    return p.returncode, b"".join(chunks).decode("utf-8", "replace")
-
-
 @pytest.mark.parametrize("extra", [{"NO_COLOR": "1"}, {"TERM": "dumb"}])
 def test_terminal_output_without_colour(extra):
     env = {**os.environ, "COLUMNS": "80", **extra}
     env.pop("FORCE_COLOR", None)
-    code, out = _on_a_terminal(["eval", "elu", "--alpha", "0.5", "--", "1"], env)
+    code, out = run_on_terminal(["eval", "elu", "--alpha", "0.5", "--", "1"], env)
     assert code == 0
     assert "elu(x; alpha=0.5)" in out  # a table on a terminal...
     assert "\x1b[" not in out  # ...without colour codes

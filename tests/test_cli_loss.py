@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import math
 import os
-import pty
 import subprocess
 import sys
 
 import mpmath as mp
 import numpy as np
 import pytest
+from terminal import run_on_terminal
 
 ACTLOSS = [sys.executable, "-m", "actloss"]
 ENV = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
@@ -147,24 +147,8 @@ def test_table_caption_spells_out_the_convention():
 
 
 def test_terminal_gets_a_table_and_pipe_gets_plain():
-    master, slave = pty.openpty()
-    try:
-        p = subprocess.run(ACTLOSS + ["loss", "mse", "--pred", "0.5,2", "--target", "1,2"], stdin=subprocess.DEVNULL,
-                           stdout=slave, stderr=subprocess.PIPE, env=ENV, timeout=30)
-        os.close(slave)
-        chunks = []
-        while True:
-            try:
-                data = os.read(master, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            chunks.append(data)
-    finally:
-        os.close(master)
-    text = b"".join(chunks).decode()
-    assert p.returncode == 0
+    code, text = run_on_terminal(["loss", "mse", "--pred", "0.5,2", "--target", "1,2"], ENV, timeout=30)
+    assert code == 0
     assert "mse(pred, target)" in text and "squared error, mean over 2 elements" in text and "0.125" in text
 
 
