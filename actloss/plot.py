@@ -608,7 +608,15 @@ def _style():
 
 def save(fig, path: str | os.PathLike, fmt: str, dpi: float) -> Path:
     """Write ``fig`` to ``path`` atomically; byte-identical for identical figures."""
-    path = Path(path)
+    return atomic_write(Path(path), lambda fh: _savefig(fig, fh, fmt, dpi))
+
+
+def atomic_write(path: Path, write) -> Path:
+    """Call ``write(binary file)`` on a temporary file beside ``path``, then rename it into place.
+
+    A failure leaves an existing file untouched and no temporary file behind; an OSError becomes
+    an OutputError naming the path.
+    """
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise OutputError(f"cannot write {path}: directory {directory} does not exist")
@@ -618,7 +626,7 @@ def save(fig, path: str | os.PathLike, fmt: str, dpi: float) -> Path:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            _savefig(fig, fh, fmt, dpi)
+            write(fh)
         os.chmod(tmp, _mode(path))
         os.replace(tmp, path)
     except BaseException as exc:
@@ -667,24 +675,7 @@ def _mode(path: Path) -> int:
 
 def write_text(path: Path, text: str) -> None:
     """A text file, atomically (the gallery's index)."""
-    directory = path.parent
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, _mode(path))
-        os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
-        raise
+    atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
 
 
 def plot(items: Sequence[Item], opts: Options, path: str | os.PathLike, fmt: str | None = None) -> Path:
