@@ -264,3 +264,12 @@ def test_grad_of_a_loss_with_options_before_the_name():
     first = run("grad", "ce", "--pred", "[[0.2,0.8]]", "--target", "1")
     second = run("grad", "--format", "plain", "ce", "--pred", "[[0.2,0.8]]", "--target", "1")
     assert first == second and first[0] == 0 and first[1].split() == ["0.0", "-1.25"]
+
+
+def test_narrow_tables_fold_digits_never_cut_them():
+    env = {**ENV, "COLUMNS": "60"}
+    p = subprocess.run(ACTLOSS + ["grad", "swiglu", "--format", "table", "--", "1", "2", "3", "4"],
+                       capture_output=True, text=True, env=env, timeout=60)
+    assert p.returncode == 0 and "…" not in p.stdout
+    digits = "".join(ch for ch in p.stdout if ch.isdigit())
+    assert "285772238046" in digits  # 2.857722380467... folded over two lines, still all there

@@ -198,7 +198,7 @@ def panel(card) -> None:
     elif card["shape"] == "elementwise":
         stable = Table(show_edge=False, box=None, padding=(0, 2), header_style="dim")
         for col in ("x", f"{card['name']}(x)", f"{card['name']}′(x)"):
-            stable.add_column(col, justify="right")
+            stable.add_column(col, justify="right", overflow="fold")
         for x, y, d in zip(s["x"], s["value"], s["derivative"]):
             stable.add_row(cards.num(x), cards.num(y), cards.num(d))
         parts.append(stable)

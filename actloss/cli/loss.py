@@ -512,10 +512,10 @@ def _table(res: Result, precision) -> None:
     preds, targets = res.item_rows()
     title = res.title()
     table = Table(title=Text(title), title_justify="left", min_width=len(title) + 2)
-    table.add_column(res.parts.per, justify="right")
-    table.add_column("pred", justify="right")
-    table.add_column("target", justify="right")
-    table.add_column("∂L/∂pred" if res.derivative else "loss", justify="right")
+    table.add_column(res.parts.per, justify="right", overflow="fold")
+    table.add_column("pred", justify="right", overflow="fold")
+    table.add_column("target", justify="right", overflow="fold")
+    table.add_column("∂L/∂pred" if res.derivative else "loss", justify="right", overflow="fold")
     join = ", ".join
     items = res.parts.items.reshape(-1)
     g = res.grad.reshape(preds.shape) if res.derivative else None

@@ -143,9 +143,9 @@ def _table(records, bound, x, ys, derivative, vector, precision) -> None:
     if not vector:
         title = ", ".join(label(r, p, derivative) for r, p in zip(records, bound))
         table = Table(title=title, title_justify="left", min_width=len(title) + 2)
-        table.add_column("x", justify="right")
+        table.add_column("x", justify="right", overflow="fold")
         for r in records:
-            table.add_column(label(r, {}, derivative).replace("(x)", "(x)"), justify="right")
+            table.add_column(label(r, {}, derivative), justify="right", overflow="fold")
         for i in range(x.size):
             table.add_row(f(x[i]), *[f(y[i]) for y in ys])
         console.print(table)
@@ -155,15 +155,15 @@ def _table(records, bound, x, ys, derivative, vector, precision) -> None:
         title = label(r, p, derivative) + (f"  vector {v + 1}" if x.shape[0] > 1 else "")
         table = Table(title=title, title_justify="left", min_width=len(title) + 2)
         if derivative:
-            table.add_column("∂out_i/∂x_j", justify="right")
+            table.add_column("∂out_i/∂x_j", justify="right", overflow="fold")
             for j in range(x.shape[1]):
-                table.add_column(f"x{j}={f(x[v, j])}", justify="right")
+                table.add_column(f"x{j}={f(x[v, j])}", justify="right", overflow="fold")
             for i, row in enumerate(y[v]):
                 table.add_row(f"out{i}", *[f(c) for c in row])
         else:
-            table.add_column("i", justify="right")
-            table.add_column("x", justify="right")
-            table.add_column("y", justify="right")
+            table.add_column("i", justify="right", overflow="fold")
+            table.add_column("x", justify="right", overflow="fold")
+            table.add_column("y", justify="right", overflow="fold")
             for i in range(y.shape[-1]):
                 xi = f(x[v, i]) if i < x.shape[1] else ""
                 table.add_row(str(i), xi, f(y[v, i]))
