@@ -137,14 +137,32 @@ def iter_chunks(stream: BinaryIO, size: int = CHUNK) -> Iterator[tuple[bytes, in
         yield rest, lines
 
 
-def read_file(path: str, vector: bool) -> np.ndarray:
-    """Numbers from .npy, .csv or text; vectors as rows (2-D) when ``vector``."""
+def _check_path(path: str) -> None:
     import os
 
     if not os.path.exists(path):
         raise InputError(f"no such input file: {path!r}")
     if os.path.isdir(path):
         raise InputError(f"input is a directory, not a file: {path!r}")
+
+
+def open_input(path: str) -> tuple[BinaryIO, str, bool]:
+    """A text or CSV input file to stream: (binary file, name for messages, is CSV)."""
+    import os
+
+    _check_path(path)
+    try:
+        fh = open(path, "rb")
+    except OSError as exc:
+        raise InputError(f"cannot read {path!r}: {exc.strerror}") from None
+    return fh, os.path.basename(path), path.lower().endswith(".csv")
+
+
+def read_file(path: str, vector: bool) -> np.ndarray:
+    """Numbers from .npy, .csv or text; vectors as rows (2-D) when ``vector``."""
+    import os
+
+    _check_path(path)
     if path.lower().endswith(".npy"):
         try:
             arr = np.load(path, allow_pickle=False)
@@ -163,11 +181,12 @@ def read_file(path: str, vector: bool) -> np.ndarray:
         raise InputError(f"cannot read {path!r}: {exc.strerror}") from None
     name = os.path.basename(path)
     if path.lower().endswith(".csv"):
-        data = _strip_csv_header(data)
+        data = strip_csv_header(data)
     return parse_rows(data, name) if vector else parse_flat(data, 0, name)
 
 
-def _strip_csv_header(data: bytes) -> bytes:
+def strip_csv_header(data: bytes) -> bytes:
+    """The data without its first line if that line is a header (holds a non-number)."""
     first, nl, rest = data.partition(b"\n")
     cells = [c.strip() for c in first.split(b",") if c.strip()]
     try:

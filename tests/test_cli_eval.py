@@ -278,3 +278,17 @@ def test_narrow_tables_fold_digits_never_cut_them():
     entry_digits = sum(ch.isdigit() for v in jac.ravel().tolist() for ch in repr(v))
     label_digits = sum(ch.isdigit() for ch in "beta=1.0 out0 out1 x0=1.0 x1=2.0 x2=3.0 x3=4.0")
     assert sum(ch.isdigit() for ch in p.stdout) == entry_digits + label_digits
+
+
+def test_input_files_stream_like_stdin(tmp_path):
+    n = 200_000  # several chunks
+    text = "\n".join(repr(i / 7 - 9000) for i in range(n)) + "\n"
+    txt = tmp_path / "x.txt"
+    txt.write_text(text)
+    csv = tmp_path / "x.csv"
+    csv.write_text("x\n" + text + "oops\n")
+    from_stdin = run("eval", "softplus", stdin=text)
+    assert run("eval", "softplus", "--input", str(txt)) == from_stdin
+    code, out, err = run("eval", "softplus", "--input", str(csv))
+    assert code == 2 and out == from_stdin[1]
+    assert f"not a number: 'oops' (x.csv, line {n + 2})" in one_error_line(err)

@@ -201,14 +201,14 @@ def _run(call: Call, args: list[str], input_path: Optional[str], fmt: Optional[s
 
     from actloss.cli import output
 
-    if not call.numbers and not input_path:
-        if term.stdin_is_terminal():
-            raise InputError(
-                f"no input numbers: give them after -- (actloss {command} {call.names[0]} -- 0.5), "
-                "with --input FILE, or on stdin"
-            )
-        if not vector and fmt in ("plain", "csv"):
-            return output.stream_elementwise(records, bound, derivative, fmt, precision)
+    if not call.numbers and not input_path and term.stdin_is_terminal():
+        raise InputError(
+            f"no input numbers: give them after -- (actloss {command} {call.names[0]} -- 0.5), "
+            "with --input FILE, or on stdin"
+        )
+    streamable = not call.numbers and not (input_path or "").lower().endswith(".npy")
+    if streamable and not vector and fmt in ("plain", "csv"):
+        return output.stream_elementwise(records, bound, derivative, fmt, precision, input_path)
     output.evaluate_all(records, bound, call, input_path, derivative, fmt, precision, vector, auto_table)
 
 

@@ -31,14 +31,23 @@ def compute(record, params, x, derivative: bool):
     return fn(x, **params)
 
 
-def stream_elementwise(records, bound, derivative, fmt, precision) -> None:
-    """Chunked stdin -> stdout for elementwise functions (bounded memory, two cores for long input)."""
+def stream_elementwise(records, bound, derivative, fmt, precision, path=None) -> None:
+    """Chunked stdin (or a text/CSV file) -> stdout for elementwise functions.
+
+    Memory stays bounded whatever the input's length; long inputs use two cores (``actloss.stream``).
+    """
     from actloss import stream
 
+    source, name, csv = (sys.stdin.buffer, "stdin", False) if path is None else io.open_input(path)
+
     def chunks():
-        for chunk, lines_before in io.iter_chunks(sys.stdin.buffer):
+        for i, (chunk, lines_before) in enumerate(io.iter_chunks(source)):
+            if i == 0 and csv:
+                body = io.strip_csv_header(chunk)
+                lines_before += int(len(body) != len(chunk))  # the header line
+                chunk = body
             try:
-                yield io.parse_flat(chunk, lines_before, "stdin")
+                yield io.parse_flat(chunk, lines_before, name)
             except InputError as exc:
                 if exc.partial is not None and exc.partial.size:
                     yield exc.partial  # every result before the bad number, then the error
@@ -54,8 +63,12 @@ def stream_elementwise(records, bound, derivative, fmt, precision) -> None:
         text = io.rows_of(rows, precision, sep="," if fmt == "csv" else " ")
         return header.pop() + text if header else text
 
-    if stream.run(chunks(), compute_rows, render, sys.stdout.buffer) == 0:
-        raise InputError("no numbers on stdin")
+    try:
+        if stream.run(chunks(), compute_rows, render, sys.stdout.buffer) == 0:
+            raise InputError("no numbers on stdin" if path is None else f"no numbers in {path!r}")
+    finally:
+        if path is not None:
+            source.close()
 
 
 def _csv_header(records, derivative) -> bytes:
