@@ -8,7 +8,6 @@ numbers need no quoting after ``--``, and adding a function needs no change here
 from dataclasses import dataclass, field
 from typing import Optional
 
-
 from actloss.cli import term
 from actloss.errors import InputError, ParameterError
 

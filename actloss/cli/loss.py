@@ -10,7 +10,6 @@ import sys
 from dataclasses import dataclass, field
 from typing import Optional
 
-
 from actloss.cli import term
 from actloss.errors import InputError, ParameterError
 

@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 from typing import Optional, Tuple
 
-
 from actloss.cli import term
 
 from actloss.errors import InputError, ParameterError
