@@ -18,8 +18,9 @@ from actloss import registry
 
 DATA = json.loads((Path(__file__).parent / "data" / "torch_activations.json").read_text())
 
-# PyTorch is itself only a few ulp from the truth at these points; 1e-12 relative leaves room for
-# that and still catches any difference of definition.
+# At the ordinary points PyTorch is within a few ulp of the truth except where its own formula cancels
+# (listed below); the largest relative difference otherwise measured with torch 2.13 is 7e-15 (gelu(-3)).
+# 1e-12 leaves room for that and still catches any difference of definition.
 REL = 1e-12
 
 
@@ -30,10 +31,11 @@ def _case_id(case):
 
 CASES = DATA["elementwise"]
 
-# Points where PyTorch's own float64 arithmetic loses digits (actloss is checked against mpmath there):
-# tanh' is 1 - tanh(x)^2 in autograd, which cancels for large |x|; hardsigmoid's backward multiplies by a
-# float32 1/6.
-TORCH_INEXACT = {("tanh", 10.0): 1e-7, ("hardsigmoid", None): 1e-7}
+# Derivatives where PyTorch's own float64 arithmetic loses digits (actloss is checked against mpmath there),
+# with the relative difference measured against torch 2.13: autograd's tanh' is 1 - tanh(x)^2 and sigmoid'
+# is s*(1 - s), which cancel for large x (tanh'(10): 9.0e-9, sigmoid'(10): 9.7e-13); hardsigmoid's backward
+# multiplies by a float32 1/6 (2.98e-8 at every point of the slope).
+TORCH_INEXACT = {("tanh", 10.0): 1e-7, ("sigmoid", 10.0): 1e-11, ("hardsigmoid", None): 1e-7}
 
 
 def test_reference_file_provenance():
@@ -65,13 +67,17 @@ def test_derivative_at_kinks_is_pytorchs(case):
 def test_values_and_derivatives_agree_with_pytorch(case):
     record = registry.get(case["name"])
     x = np.array(case["x"])
-    for ours, theirs in ((record.value(x, **case["params"]), case["y"]), (record.derivative(x, **case["params"]), case["dy"])):
+    for ours, theirs, is_grad in (
+        (record.value(x, **case["params"]), case["y"], False),
+        (record.derivative(x, **case["params"]), case["dy"], True),
+    ):
         for xi, a, b in zip(case["x"], ours.tolist(), theirs):
             if case["name"] == "softplus" and xi * case["params"]["beta"] > 20:
                 # PyTorch returns x once beta*x > 20 (its threshold); actloss is exact there
                 assert abs(a - b) <= 1e-8 * abs(b)
                 continue
-            rel = TORCH_INEXACT.get((case["name"], xi), TORCH_INEXACT.get((case["name"], None), REL))
+            inexact = TORCH_INEXACT.get((case["name"], xi), TORCH_INEXACT.get((case["name"], None)))
+            rel = inexact if is_grad and inexact else REL
             assert math.isclose(a, b, rel_tol=rel, abs_tol=1e-300), (case["name"], xi, a, b)
 
 
@@ -89,12 +95,13 @@ def test_defaults_are_pytorchs(key):
     assert registry.get(name).defaults()[param] == DATA["defaults"][key]
 
 
-def test_tails_where_pytorch_rounds_to_zero_are_exact_here():
-    tails = DATA["tails"]
-    assert tails["gelu(-10)"] == 0.0 and tails["sigmoid'(40)"] == 0.0 and tails["tanh'(20)"] == 0.0
-    get = lambda n: registry.get(n)  # noqa: E731
-    assert get("gelu").value(np.array([-10.0]))[0] == pytest.approx(-7.619853024160526e-23, rel=1e-15)
-    assert get("sigmoid").derivative(np.array([40.0]))[0] == pytest.approx(4.248354255291589e-18, rel=1e-15)
-    assert get("tanh").derivative(np.array([20.0]))[0] == pytest.approx(1.6993417021166355e-17, rel=1e-15)
-    assert get("tanhshrink").value(np.array([1e-6]))[0] == pytest.approx(3.3333333333319997e-19, rel=1e-15)
-    assert not math.isclose(tails["tanhshrink(1e-6)"], 3.3333333333319997e-19, rel_tol=1e-6)
+@pytest.mark.parametrize("label", sorted(DATA["tails"]))
+def test_tails_where_pytorch_is_inexact_are_exact_here(label):
+    """The recorded tails: torch differs from the correctly rounded value, actloss is within 2 ulp of it."""
+    tail = DATA["tails"][label]
+    name = label.split("(")[0].rstrip("'")
+    record = registry.get(name)
+    fn = record.derivative if label.split("(")[0].endswith("'") else record.value
+    ours = float(fn(np.array([tail["x"]]))[0])
+    assert tail["torch"] != tail["exact"]
+    assert abs(ours - tail["exact"]) <= 2 * math.ulp(tail["exact"]), (label, ours, tail["exact"])

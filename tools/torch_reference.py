@@ -3,12 +3,15 @@
 Run by hand, never in CI (it imports torch, which is not a dependency of actloss):
 
     python3 -m venv /tmp/torchvenv && /tmp/torchvenv/bin/pip install torch==2.13.0 numpy
-    /tmp/torchvenv/bin/pip install -e .        # actloss itself, for the registry
-    /tmp/torchvenv/bin/python tools/torch_reference.py
+    PYTHONPATH=. /tmp/torchvenv/bin/python tools/torch_reference.py    # from the repository root
+
+(the registry needs only the standard library and numpy; mpmath comes with torch, through sympy).
 
 For every activation PyTorch has, at each kink of the record (default and one other parameter set), the
 kink's float neighbours and a few ordinary points: value and derivative in float64 (autograd), plus
 Jacobians of the vector functions and torch's defaults for the parameters actloss shares with it.
+"tails" holds a few points where torch's float64 result is not the correctly rounded one, next to the
+exact value (mpmath, 200 bits), for the README.
 tests/test_torch_conventions.py reads the file; it never imports torch.
 """
 
@@ -21,6 +24,7 @@ import math
 import sys
 from pathlib import Path
 
+import mpmath
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -53,7 +57,7 @@ ELEMENTWISE = {
     "threshold": (lambda t, threshold, value: F.threshold(t, threshold, value), {"threshold": 1.0, "value": -2.0}),
     "gelu": (lambda t, approximate: F.gelu(t, approximate=approximate), {"approximate": "tanh"}),
     "quick_gelu": (lambda t: t * torch.sigmoid(1.702 * t), None),
-    "silu": (lambda t, beta: t * torch.sigmoid(beta * t) if beta != 1.0 else F.silu(t), {"beta": 1.0}),
+    "silu": (lambda t, beta: F.silu(t), None),  # torch has beta = 1 only (the default)
     "mish": (lambda t: F.mish(t), None),
     "softplus": (lambda t, beta: F.softplus(t, beta=beta), {"beta": 2.0}),
     "hardtanh": (lambda t, min_val, max_val: F.hardtanh(t, min_val, max_val), {"min_val": -2.0, "max_val": 3.0}),
@@ -110,6 +114,33 @@ def torch_default(module, arg):
     return inspect.signature(module.__init__).parameters[arg].default
 
 
+mpmath.mp.prec = 200
+_mp_sigmoid = lambda x: 1 / (1 + mpmath.exp(-x))
+_mp_tanh_grad = lambda x: 1 / mpmath.cosh(x) ** 2
+# label -> (torch function, value or derivative, x, exact function of an mpf)
+TAILS = {
+    "gelu(-10)": (F.gelu, "value", -10.0, lambda x: x * mpmath.ncdf(x)),
+    "gelu'(-10)": (F.gelu, "derivative", -10.0, lambda x: mpmath.ncdf(x) + x * mpmath.npdf(x)),
+    "sigmoid'(10)": (torch.sigmoid, "derivative", 10.0, lambda x: _mp_sigmoid(x) * _mp_sigmoid(-x)),
+    "sigmoid'(40)": (torch.sigmoid, "derivative", 40.0, lambda x: _mp_sigmoid(x) * _mp_sigmoid(-x)),
+    "tanh'(10)": (torch.tanh, "derivative", 10.0, _mp_tanh_grad),
+    "tanh'(20)": (torch.tanh, "derivative", 20.0, _mp_tanh_grad),
+    "tanhshrink(1e-6)": (F.tanhshrink, "value", 1e-6, lambda x: x - mpmath.tanh(x)),
+    "softplus(21)": (F.softplus, "value", 21.0, lambda x: mpmath.log1p(mpmath.exp(x))),
+    "softplus'(21)": (F.softplus, "derivative", 21.0, _mp_sigmoid),
+    "softplus(30)": (F.softplus, "value", 30.0, lambda x: mpmath.log1p(mpmath.exp(x))),
+    "hardsigmoid'(0)": (F.hardsigmoid, "derivative", 0.0, lambda x: mpmath.mpf(1) / 6),
+}
+
+
+def tail_values():
+    out = {}
+    for label, (fn, what, x, exact) in TAILS.items():
+        y, dy = value_and_grad(lambda t, fn=fn: fn(t), [x], {})
+        out[label] = {"x": x, "torch": (y if what == "value" else dy)[0], "exact": float(exact(mpmath.mpf(x)))}
+    return out
+
+
 def main() -> None:
     reg = registry.load()
     cases = []
@@ -129,17 +160,11 @@ def main() -> None:
             jac = torch.autograd.functional.jacobian(fn, t).tolist()
             vectors.append({"name": name, "x": v, "y": y, "jacobian": jac})
     defaults = {f"{n}.{p}": torch_default(fn, arg) for (n, p), (fn, arg) in DEFAULTS.items()}
-    tails = {
-        "gelu(-10)": F.gelu(_t(-10.0)).item(),
-        "sigmoid'(40)": value_and_grad(lambda t: torch.sigmoid(t), [40.0], {})[1][0],
-        "tanh'(20)": value_and_grad(lambda t: torch.tanh(t), [20.0], {})[1][0],
-        "tanhshrink(1e-6)": F.tanhshrink(_t(1e-6)).item(),
-        "softplus(30)": F.softplus(_t(30.0)).item(),
-    }
+    tails = tail_values()
     doc = {
         "header": {
             "torch": torch.__version__,
-            "generated_by": "python tools/torch_reference.py",
+            "generated_by": "PYTHONPATH=. /tmp/torchvenv/bin/python tools/torch_reference.py",
             "date": datetime.date.today().isoformat(),
             "python": sys.version.split()[0],
             "dtype": "float64; derivatives by torch.autograd",
