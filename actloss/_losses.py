@@ -12,7 +12,7 @@ Contract (tested against mpmath and PyTorch):
 
 * shapes are checked, never broadcast; errors name both shapes and the fix;
 * probabilities are checked (in [0, 1], rows summing to 1 within 1e-6) and
-  the error says to pass --logits when they look like raw scores;
+  the error says to pass logits=True when they look like raw scores;
 * log(0) is honest: -log(0) = inf, never clamped; 0·log 0 = 0;
 * raw scores go through log-sum-exp / log-sigmoid, so logits of ±1000 give
   exact results; sums are taken with ``math.fsum``;
@@ -28,13 +28,13 @@ from typing import Callable
 
 import numpy as np
 
-from actloss.errors import InputError, ShapeError
+from actloss.errors import InputError, ShapeError, arg
 
 TOLERANCE = 1e-6  # how far a probability row may sum from 1
 LOG2 = math.log(2.0)
 HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
 
-LOGITS_HINT = "pass --logits if these are raw scores"
+LOGITS_HINT = f"pass {arg('logits', True)} if these are raw scores"
 
 
 @dataclass
@@ -282,7 +282,7 @@ def _gaussian_nll_parts(pred, target, var=1.0, full=False, eps=1e-6):
     items = 0.5 * (math.log(v) + r * r / v)
     if full:
         items = items + HALF_LOG_2PI
-    conventions = [f"variance {_num(v)}" + (f" (--var clamped to --eps {_num(eps)})" if v != var else "")]
+    conventions = [f"variance {_num(v)}" + (f" (var clamped to eps {_num(eps)})" if v != var else "")]
     if full:
         conventions.append("with the constant ½·log 2π")
     return Parts(items, "element", r.size, lambda: r / v, conventions)
@@ -305,8 +305,8 @@ def _poisson_nll_parts(pred, target, log_input=True, full=False, eps=1e-8):
         if bad.any():
             v = pred.ravel()[int(np.flatnonzero(bad.ravel())[0])]
             raise InputError(
-                f"poisson_nll with --log-input=false takes rates (≥ 0), got {_num(v)} in pred; "
-                "drop --log-input=false if these are log rates"
+                f"poisson_nll with {arg('log_input', False)} takes rates (≥ 0), got {_num(v)} in pred; "
+                f"pass {arg('log_input', True)} if these are log rates"
             )
         with np.errstate(divide="ignore"):
             items = pred - _times(target, np.log(pred + eps))
@@ -429,7 +429,7 @@ def _weights(weight, n_classes: int) -> np.ndarray | None:
     w = np.asarray(weight, dtype=np.float64).reshape(-1)
     if w.size != n_classes:
         raise ShapeError(
-            f"--weight has {w.size} number{'s' if w.size != 1 else ''} but pred has {n_classes} classes "
+            f"{arg('weight')} has {w.size} number{'s' if w.size != 1 else ''} but pred has {n_classes} classes "
             "(its last axis): give one weight per class"
         )
     return w
@@ -540,7 +540,7 @@ def _nll_parts(pred, target, weight=None):
     _target_kind(pred, target, "nll", allow_distributions=False)
     w = _weights(weight, pred.shape[-1])
     target = _class_indices(pred, target, "nll")
-    hint = "nll takes log-probabilities (log_softmax output); for probabilities use ce, for raw scores ce --logits"
+    hint = f"nll takes log-probabilities (log_softmax output); for probabilities use ce, for raw scores ce with {arg('logits', True)}"
     bad = ~(pred <= 0)
     if bad.any():
         i = int(np.flatnonzero(bad.ravel())[0])

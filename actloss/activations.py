@@ -8,7 +8,7 @@ JAX and Keras, and the paper that introduced it.
 
 from __future__ import annotations
 
-from actloss.errors import ParameterError
+from actloss.errors import ParameterError, arg
 from actloss.registry import REGISTRY, Formula, Function, Param
 
 K = "actloss._kernels:"
@@ -49,7 +49,7 @@ def _ordered(lo: str, hi: str):
     def check(p):
         if not p[lo] < p[hi]:
             raise ParameterError(
-                f"--{lo.replace('_', '-')} must be less than --{hi.replace('_', '-')}, got {p[lo]!r} and {p[hi]!r}"
+                f"{arg(lo)} must be less than {arg(hi)}, got {p[lo]!r} and {p[hi]!r}"
             )
 
     return check
@@ -59,7 +59,7 @@ def _ordered_le(lo: str, hi: str):
     def check(p):
         if not p[lo] <= p[hi]:
             raise ParameterError(
-                f"--{lo} must not exceed --{hi}, got {p[lo]!r} and {p[hi]!r}"
+                f"{arg(lo)} must not exceed {arg(hi)}, got {p[lo]!r} and {p[hi]!r}"
             )
 
     return check
@@ -168,7 +168,7 @@ activation(
     range="(-1, 1)", properties=props(True, "both", True, "C¹"),
     plot_range=(-6.0, 6.0),
     paper="Bergstra, Desjardins, Lamblin, Bengio, 'Quadratic Polynomials Learn Better Image Features', 2009; compared with tanh by Glorot & Bengio, 2010",
-    extra={"see_also": ("tanh",)},
+    see_also=("tanh",),
     notes=notes(
         en_pros=(
             "Zero-centred and bounded in (−1, 1) like tanh, without exp: one absolute value, one addition, one division.",
@@ -322,7 +322,7 @@ activation(
     kinks=lambda p: [(0.0, 0.0)], kink_note="relu′(0) = 0, as PyTorch",
     plot_range=(-5.0, 5.0),
     paper="Nair & Hinton, 'Rectified Linear Units Improve Restricted Boltzmann Machines', 2010; Glorot, Bordes, Bengio, 'Deep Sparse Rectifier Neural Networks', 2011",
-    extra={"see_also": ("leaky_relu", "relu6", "gelu")},
+    see_also=("leaky_relu", "relu6", "gelu"),
     notes=notes(
         en_pros=(
             "Gradient exactly 1 for x > 0: no saturation on the positive side, so deep networks train far better than with sigmoid or tanh (in the AlexNet paper a ReLU network reached 25% training error on CIFAR-10 six times faster than the same network with tanh).",
@@ -412,7 +412,7 @@ activation(
     kinks=lambda p: [(0.0, p["alpha"])], kink_note="leaky_relu′(0) = α, as PyTorch",
     plot_range=(-5.0, 5.0),
     paper="Maas, Hannun, Ng, 'Rectifier Nonlinearities Improve Neural Network Acoustic Models', 2013",
-    extra={"see_also": ("relu", "prelu", "rrelu")},
+    see_also=("relu", "prelu", "rrelu"),
     notes=notes(
         en_pros=(
             "A small slope α for x < 0 keeps the gradient non-zero, so units cannot die.",
@@ -502,7 +502,7 @@ activation(
     kinks=lambda p: [(0.0, _midpoint(p["lower"], p["upper"]))], kink_note="rrelu′(0) = (lower+upper)/2, as PyTorch in eval mode",
     plot_range=(-5.0, 5.0),
     paper="Xu, Wang, Chen, Li, 'Empirical Evaluation of Rectified Activations in Convolutional Network', 2015",
-    extra={"see_also": ("leaky_relu", "prelu")},
+    see_also=("leaky_relu", "prelu"),
     notes=notes(
         en_pros=(
             "In training the negative slope of each element is drawn uniformly from [lower, upper]: a regulariser that reduced overfitting on small data sets in Xu et al.'s experiments.",
@@ -537,7 +537,7 @@ activation(
     range="(-α, inf)", properties=props("for α ≥ 0", "below (α ≥ 0)", "approximately", "C¹ for α = 1, else C⁰"),
     kinks=lambda p: [(0.0, p["alpha"])], kink_note="elu′(0) = α, as PyTorch",
     plot_range=(-5.0, 5.0), paper="Clevert, Unterthiner, Hochreiter, 'Fast and Accurate Deep Network Learning by Exponential Linear Units (ELUs)', 2015",
-    extra={"see_also": ("selu", "celu")},
+    see_also=("selu", "celu"),
     notes=notes(
         en_pros=(
             "Negative outputs down to −α pull mean activations towards zero, which speeds up learning (Clevert et al.); the saturation for very negative inputs makes the off state robust to noise.",
@@ -576,7 +576,7 @@ activation(
     range="(-λα, inf) ≈ (-1.7581, inf)", properties=props(True, "below", "approximately", "C⁰", self_normalising=True),
     kinks=lambda p: [(0.0, SELU_SCALE * SELU_ALPHA)], kink_note="selu′(0) = λα, as PyTorch",
     plot_range=(-5.0, 5.0), paper="Klambauer, Unterthiner, Mayr, Hochreiter, 'Self-Normalizing Neural Networks', 2017",
-    extra={"see_also": ("elu",)},
+    see_also=("elu",),
     notes=notes(
         en_pros=(
             "Self-normalising: with λ ≈ 1.0507 and α ≈ 1.6733, activations are driven towards mean 0 and variance 1 layer after layer, so deep fully connected networks train without batch normalisation.",
@@ -611,7 +611,7 @@ activation(
     range="(-α, inf)", properties=props(True, "below", "approximately", "C¹"),
     kinks=lambda p: [(0.0, 1.0)], kink_note="celu′(0) = 1 (both sides agree)",
     plot_range=(-5.0, 5.0), paper="Barron, 'Continuously Differentiable Exponential Linear Units', 2017",
-    extra={"see_also": ("elu",)},
+    see_also=("elu",),
     notes=notes(
         en_pros=(
             "C¹ for every α (ELU is C¹ only for α = 1): the derivative is 1 on both sides of 0, and α only rescales, celu(x; α) = α·celu(x/α; 1).",
@@ -643,7 +643,7 @@ activation(
     range="{v} ∪ (t, inf)", properties=props("when v ≤ t", "below", False, "discontinuous unless v = t"),
     kinks=lambda p: [(p["threshold"], 0.0)], kink_note="threshold′(t) = 0, as PyTorch",
     plot_range=(-5.0, 5.0),
-    extra={"see_also": ("relu",)},
+    see_also=("relu",),
     notes=notes(
         en_pros=(
             "Generalises ReLU: x above the threshold t passes, everything else becomes a fixed value v (ReLU is t = 0, v = 0; Keras 2's ThresholdedReLU is v = 0, t = θ).",
@@ -683,7 +683,7 @@ activation(
                          r"\mathrm{gelu}'(x) = \Phi(x) + x\,\phi(x),\ \phi(x) = \frac{e^{-x^{2}/2}}{\sqrt{2\pi}}"),
     range="[≈ −0.170, inf)", properties=props(False, "below", False, "C∞", minimum="≈ −0.16997 at x ≈ −0.75179"),
     plot_range=(-4.0, 4.0), paper="Hendrycks & Gimpel, 'Gaussian Error Linear Units (GELUs)', 2016",
-    extra={"see_also": ("quick_gelu", "silu")},
+    see_also=("quick_gelu", "silu"),
     notes=notes(
         en_pros=(
             "A smooth (C∞) ReLU-like gate: the input weighted by the probability Φ(x) that a standard normal variable lies below it.",
@@ -930,7 +930,7 @@ activation(
     range="[min_val, max_val]", properties=props(True, "both", "for a = −b", "C⁰"),
     kinks=lambda p: [(p["min_val"], 0.0), (p["max_val"], 0.0)], kink_note="0 at both bounds, as PyTorch",
     plot_range=(-3.0, 3.0),
-    extra={"see_also": ("tanh", "relu6")},
+    see_also=("tanh", "relu6"),
     notes=notes(
         en_pros=(
             "Clips x to [min_val, max_val] (default ±1): a cheap, bounded, zero-centred activation; the straight-through estimator of binarised networks uses its gradient.",

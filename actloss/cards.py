@@ -25,10 +25,8 @@ LANGS = ("en", "zh")
 SAMPLE_X = (-2.0, -1.0, 0.0, 1.0, 2.0)
 SAMPLE_VECTOR = (1.0, 2.0, 3.0)
 SAMPLE_GLU = (1.0, -1.0, 0.5, 2.0)
-#: a loss is shown on ``extra["sample"]`` ({"pred": ..., "target": ...}) if it has one, else on
-#: its plot's ``make(t)`` at these points of the plot's axis, else on SAMPLE_LOSS
+#: a loss is shown on its plot's ``make(t)`` at these points of the plot's axis
 SAMPLE_LOSS_T = {"probability": (0.2, 0.7), "residual": (-1.0, 0.5, 2.0), "margin": (-1.0, 0.5, 2.0)}
-SAMPLE_LOSS = {"pred": (0.25, 0.75), "target": (0.0, 1.0)}
 
 FRAMEWORKS = (("torch", "PyTorch"), ("jax", "JAX"), ("keras", "Keras"))
 
@@ -223,8 +221,8 @@ def _mentions(blob: str, name: str) -> bool:
 
 def see_also(record, registry) -> list[str]:
     """Related functions: those named in this record's formulas, summary or English notes,
-    then those whose own text names this one (``extra["see_also"]`` comes first)."""
-    found = list(record.extra.get("see_also", ()))
+    then those whose own text names this one (``record.see_also`` comes first)."""
+    found = list(record.see_also)
     mine = _prose(record)
     for other in registry:
         if other.name != record.name and other.name not in found and _mentions(mine, other.name):
@@ -245,17 +243,12 @@ def _floats(a) -> Any:
 
 
 def loss_sample(record):
-    """(pred, target) of a loss's sample: ``extra["sample"]``, else its plot's ``make`` at a few points."""
+    """(pred, target) of a loss's sample: its plot's ``make`` at a few points of the plot's axis."""
     import numpy as np
 
-    given = record.extra.get("sample")
-    if given is None and "plot" in record.extra:
-        plot = record.extra["plot"]
-        t = np.asarray(SAMPLE_LOSS_T.get(plot.get("x"), SAMPLE_LOSS_T["residual"]), dtype=np.float64)
-        pred, target = plot["make"](t, **record.defaults())
-        return np.asarray(pred, dtype=np.float64), np.asarray(target, dtype=np.float64)
-    given = given or SAMPLE_LOSS
-    return np.asarray(given["pred"], dtype=np.float64), np.asarray(given["target"], dtype=np.float64)
+    t = np.asarray(SAMPLE_LOSS_T[record.plot.x], dtype=np.float64)
+    pred, target = record.plot.make(t, **record.defaults())
+    return np.asarray(pred, dtype=np.float64), np.asarray(target, dtype=np.float64)
 
 
 def samples(record) -> dict[str, Any]:
@@ -276,9 +269,9 @@ def samples(record) -> dict[str, Any]:
             "derivative": _floats(record.derivative(pred, target)),
         }
     if record.shape == "elementwise":
-        x = np.asarray(record.extra.get("sample_x", SAMPLE_X), dtype=np.float64)
+        x = np.asarray(SAMPLE_X, dtype=np.float64)
         return {"x": _floats(x), "value": _floats(record.value(x)), "derivative": _floats(record.derivative(x))}
-    x = np.asarray([record.extra.get("sample_x", SAMPLE_GLU if record.shape == "glu" else SAMPLE_VECTOR)], dtype=np.float64)
+    x = np.asarray([SAMPLE_GLU if record.shape == "glu" else SAMPLE_VECTOR], dtype=np.float64)
     return {
         "x": _floats(x[0]),
         "value": _floats(record.value(x)[0]),

@@ -1,16 +1,73 @@
 """Typed errors raised by the core; the CLI turns each into one line on stderr.
 
-Every message names the problem and, where there is one, the fix.
+Every message names the problem and, where there is one, the fix. Messages are
+worded in Python terms (``alpha``, ``logits=True``); a parameter is written in a
+message with :func:`arg`, so that the command line can show the same message with
+its options (``--alpha``, ``--logits``): :meth:`ActlossError.cli_message` is the
+one place where parameter names become options.
+
 ``exit_code`` is what the CLI exits with (2: bad usage or input, 1: environment).
 """
 
 from __future__ import annotations
 
+import re
 
-class ActlossError(Exception):
-    """Base class: a user-facing error with a one-line message."""
+# a parameter inside a message: ⟨name⟩ or ⟨name=value⟩
+_OPEN, _CLOSE = "\u27e8", "\u27e9"
+_ARG = re.compile(_OPEN + r"([A-Za-z_][A-Za-z0-9_]*)(?:=([^" + _CLOSE + r"]*))?" + _CLOSE)
+
+
+def arg(name: str, value: object = None) -> str:
+    """A parameter (``arg("alpha")``) or a parameter with a value (``arg("logits", True)``) in a message."""
+    if value is None:
+        return f"{_OPEN}{name}{_CLOSE}"
+    return f"{_OPEN}{name}={value!r}{_CLOSE}"
+
+
+def option(name: str) -> str:
+    """The command-line option of a parameter: ``min_val`` -> ``--min-val``."""
+    return "--" + name.replace("_", "-")
+
+
+def python_text(message: str) -> str:
+    """A message with its parameters as Python spells them: ``alpha``, ``logits=True``."""
+    return _ARG.sub(lambda m: m.group(1) if m.group(2) is None else f"{m.group(1)}={m.group(2)}", message)
+
+
+def _cli(m: re.Match) -> str:
+    name, value = m.group(1), m.group(2)
+    opt = option(name)
+    if value is None or value == "True":
+        return opt
+    if value == "False":
+        return f"{opt}=false"
+    return f"{opt} {value.strip(chr(39))}"
+
+
+def cli_text(message: str) -> str:
+    """A message with its parameters as command-line options: ``--alpha``, ``--logits``."""
+    return _ARG.sub(_cli, message)
+
+
+class ActlossError(ValueError):
+    """Base class of every error the core raises: a user-facing one-line message.
+
+    ``str(error)`` speaks Python (``gelu does not take alpha``); ``error.cli_message()``
+    the command line (``gelu does not take --alpha``).
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str = "", *args: object) -> None:
+        super().__init__(message, *args)
+        self.message = message
+
+    def __str__(self) -> str:
+        return python_text(self.message)
+
+    def cli_message(self) -> str:
+        return cli_text(self.message)
 
 
 class UnknownFunctionError(ActlossError, LookupError):
@@ -24,15 +81,24 @@ class UnknownFunctionError(ActlossError, LookupError):
         if self.suggestions:
             msg += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
         else:
-            msg += "; run 'actloss list' to see the available names"
+            msg += "; actloss.list_functions() (or 'actloss list') names them all"
         super().__init__(msg)
 
+    def cli_message(self) -> str:
+        if self.suggestions:
+            return super().cli_message()
+        return self.message.split(";")[0] + "; run 'actloss list' to see the available names"
 
-class ParameterError(ActlossError, ValueError):
+
+class ParameterError(ActlossError):
     """A parameter that the function does not take, or a value out of its range."""
 
 
-class InputError(ActlossError, ValueError):
+class ArgumentError(ActlossError, TypeError):
+    """A call with the wrong number of positional arguments (parameters are keyword-only)."""
+
+
+class InputError(ActlossError):
     """Input numbers that cannot be parsed, are missing, or have the wrong shape.
 
     ``partial`` holds the numbers read before the bad one, so a stream can

@@ -7,38 +7,45 @@ PyTorch's defaults, pros and cons in English and Chinese, corrections to the
 common textbook statements, and its equivalents in PyTorch, JAX (optax) and
 Keras with the places where they disagree.
 
-``extra["plot"]`` tells ``actloss plot`` how to draw one loss curve: ``x`` is
-the kind of axis ("probability", "residual" or "margin"), ``make(t, **params)``
-returns (pred, target) with one loss per t under reduction 'none'.
+``plot`` (a :class:`LossPlot`) tells ``actloss plot`` how to draw one loss curve; ``per`` says
+whether the loss has one value per element or per sample (the rows of the last axis).
 """
 
 from __future__ import annotations
 
-from actloss.errors import ParameterError
-from actloss.registry import REGISTRY, Formula, Function, Param
+from actloss.errors import ParameterError, arg
+from dataclasses import replace
+
+from actloss.registry import REGISTRY, Formula, Function, LossPlot, Param
 
 L = "actloss._losses:"
 REDUCTIONS = ("mean", "sum", "none")
 
 
 def loss(**kw) -> Function:
+    """Register a loss; ``per`` ("element" or "sample") is stated once and read by the card and the
+    documentation of ``reduction``."""
     kw.setdefault("kind", "loss")
     kw.setdefault("shape", "loss")
     kw.setdefault("range", "[0, inf)")
+    per = kw["per"]
+    kw["properties"] = {**kw.get("properties", {}), "per": per}
+    kw["params"] = tuple(_reduction_doc(p, per) if p.name == "reduction" else p for p in kw.get("params", ()))
     return REGISTRY.register(Function(**kw))
+
+
+def _reduction_doc(p: Param, per: str) -> Param:
+    over = "all elements" if per == "element" else "samples, the rows of the last axis"
+    return replace(p, doc=f"mean over {over}; sum; or none, one loss per {per}")
 
 
 def F(text: str, latex: str) -> Formula:
     return Formula(text, latex)
 
 
-def reduction(default: str = "mean", per: str = "element", extra: tuple[str, ...] = ()) -> Param:
-    over = "all elements" if per == "element" else "samples, the rows of the last axis"
-    return Param(
-        "reduction", default,
-        f"mean over {over}; sum; or none, one loss per {per}",
-        choices=REDUCTIONS + extra,
-    )
+def reduction(default: str = "mean", extra: tuple[str, ...] = ()) -> Param:
+    """The reduction parameter (its text follows the record's ``per``)."""
+    return Param("reduction", default, "", choices=REDUCTIONS + extra)
 
 
 def logits_flag() -> Param:
@@ -53,16 +60,9 @@ def props(convex, smooth, robust, **more):
     return {"convex": convex, "smoothness": smooth, "robust_to_outliers": robust, **more}
 
 
-def plot(x: str, xlabel: str, make: str) -> dict:
-    """The plot contract, with ``make`` imported lazily from actloss._losses (it needs numpy)."""
-
-    def call(t, **params):
-        from actloss import _losses
-
-        return getattr(_losses, make)(t, **params)
-
-    call.__name__ = make
-    return {"x": x, "xlabel": xlabel, "make": call}
+def plot(x: str, xlabel: str, make: str) -> LossPlot:
+    """The plot contract; ``make`` names a function of actloss._losses (imported when drawn: it needs numpy)."""
+    return LossPlot(x, xlabel, "actloss._losses:" + make)
 
 
 def notes(en_pros, en_cons, zh_pros, zh_cons) -> dict:
@@ -80,7 +80,7 @@ PROB_TRUE = "predicted probability of the true class"
 
 def _check_focal(p):
     if not (0.0 <= p["alpha"] <= 1.0 or p["alpha"] == -1.0):
-        raise ParameterError(f"--alpha must be in [0, 1], or -1 to turn the weighting off, got {p['alpha']!r}")
+        raise ParameterError(f"{arg('alpha')} must be in [0, 1], or -1 to turn the weighting off, got {p['alpha']!r}")
 
 
 # ---------------------------------------------------------------------------
@@ -93,9 +93,9 @@ loss(
     summary="mean squared error (1/n)·Σ(ŷ − y)²",
     formula=F("L = (1/n)·Σᵢ (ŷᵢ − yᵢ)²", r"L = \frac{1}{n}\sum_{i=1}^{n} (\hat{y}_i - y_i)^{2}"),
     derivative_formula=F("∂L/∂ŷᵢ = 2(ŷᵢ − yᵢ)/n", r"\frac{\partial L}{\partial \hat{y}_i} = \frac{2}{n}(\hat{y}_i - y_i)"),
-    properties=props(True, "C∞", False, per="element", minimum="0 at ŷ = y"),
+    properties=props(True, "C∞", False, minimum="0 at ŷ = y"),
     plot_range=(-3.0, 3.0),
-    extra={"plot": plot("residual", RESIDUAL, "plot_residual"), "per": "element"},
+    plot=plot("residual", RESIDUAL, "plot_residual"), per="element",
     equivalents={
         "torch": "nn.MSELoss / F.mse_loss (reduction='mean': over every element)",
         "jax": "optax.squared_error(pred, target).mean() (optax.l2_loss is half of it)",
@@ -134,10 +134,10 @@ loss(
     formula=F("L = (1/n)·Σᵢ |ŷᵢ − yᵢ|", r"L = \frac{1}{n}\sum_{i=1}^{n} |\hat{y}_i - y_i|"),
     derivative_formula=F("∂L/∂ŷᵢ = sign(ŷᵢ − yᵢ)/n, 0 where ŷᵢ = yᵢ",
                          r"\frac{\partial L}{\partial \hat{y}_i} = \frac{1}{n}\,\mathrm{sign}(\hat{y}_i - y_i)"),
-    properties=props(True, "C⁰ (kink at ŷ = y)", True, per="element", minimum="0 at ŷ = y"),
+    properties=props(True, "C⁰ (kink at ŷ = y)", True, minimum="0 at ŷ = y"),
     kink_note="the gradient at ŷ = y is 0, as PyTorch (sign(0) = 0)",
     plot_range=(-3.0, 3.0),
-    extra={"plot": plot("residual", RESIDUAL, "plot_residual"), "per": "element"},
+    plot=plot("residual", RESIDUAL, "plot_residual"), per="element",
     equivalents={
         "torch": "nn.L1Loss / F.l1_loss",
         "jax": "none in optax (jnp.mean(jnp.abs(pred - target)))",
@@ -171,9 +171,9 @@ loss(
     summary="sum of squared errors Σ(ŷ − y)²",
     formula=F("L = Σᵢ (ŷᵢ − yᵢ)²", r"L = \sum_{i} (\hat{y}_i - y_i)^{2}"),
     derivative_formula=F("∂L/∂ŷᵢ = 2(ŷᵢ − yᵢ)", r"\frac{\partial L}{\partial \hat{y}_i} = 2(\hat{y}_i - y_i)"),
-    properties=props(True, "C∞", False, per="element", minimum="0 at ŷ = y"),
+    properties=props(True, "C∞", False, minimum="0 at ŷ = y"),
     plot_range=(-3.0, 3.0),
-    extra={"plot": plot("residual", RESIDUAL, "plot_residual"), "per": "element"},
+    plot=plot("residual", RESIDUAL, "plot_residual"), per="element",
     equivalents={
         "torch": "F.mse_loss(pred, target, reduction='sum')",
         "jax": "2 · optax.l2_loss(pred, target).sum(): optax's l2_loss is half of the squared error, ½(ŷ − y)²",
@@ -206,10 +206,10 @@ loss(
     formula=F("ℓ = ½r² for |r| < δ, δ(|r| − ½δ) otherwise; r = ŷ − y; L = mean ℓ",
               r"\ell = \frac{1}{2}r^{2}\ (|r| < \delta),\ \ \delta(|r| - \frac{1}{2}\delta)\ \mathrm{otherwise},\ \ r = \hat{y} - y"),
     derivative_formula=F("∂ℓ/∂ŷ = clip(r, −δ, δ)", r"\frac{\partial \ell}{\partial \hat{y}} = \mathrm{clip}(r,\ -\delta,\ \delta)"),
-    properties=props(True, "C¹", True, per="element", minimum="0 at ŷ = y"),
+    properties=props(True, "C¹", True, minimum="0 at ŷ = y"),
     plot_range=(-3.0, 3.0),
     paper="Huber, 'Robust Estimation of a Location Parameter', Annals of Mathematical Statistics 35(1), 1964",
-    extra={"plot": plot("residual", RESIDUAL, "plot_residual"), "per": "element"},
+    plot=plot("residual", RESIDUAL, "plot_residual"), per="element",
     equivalents={
         "torch": "nn.HuberLoss(delta=1.0) / F.huber_loss",
         "jax": "optax.huber_loss(pred, target, delta=1.0) (per element)",
@@ -235,10 +235,10 @@ loss(
               r"\ell = \frac{r^{2}}{2\beta}\ (|r| < \beta),\ \ |r| - \frac{1}{2}\beta\ \mathrm{otherwise}"),
     derivative_formula=F("∂ℓ/∂ŷ = r/β for |r| < β, sign(r) otherwise",
                          r"\frac{\partial \ell}{\partial \hat{y}} = \frac{r}{\beta}\ (|r| < \beta),\ \ \mathrm{sign}(r)\ \mathrm{otherwise}"),
-    properties=props(True, "C¹ (C⁰ for β = 0)", True, per="element", minimum="0 at ŷ = y"),
+    properties=props(True, "C¹ (C⁰ for β = 0)", True, minimum="0 at ŷ = y"),
     plot_range=(-3.0, 3.0),
     paper="Girshick, 'Fast R-CNN', ICCV 2015",
-    extra={"plot": plot("residual", RESIDUAL, "plot_residual"), "per": "element"},
+    plot=plot("residual", RESIDUAL, "plot_residual"), per="element",
     equivalents={
         "torch": "nn.SmoothL1Loss(beta=1.0) / F.smooth_l1_loss (= huber_loss / beta)",
         "jax": "none in optax (optax.huber_loss(pred, target, delta=beta) / beta)",
@@ -262,10 +262,10 @@ loss(
     summary="log(cosh(ŷ − y)): ½r² near 0, |r| − log 2 far away",
     formula=F("ℓ = log(cosh(ŷ − y))", r"\ell = \log\cosh(\hat{y} - y)"),
     derivative_formula=F("∂ℓ/∂ŷ = tanh(ŷ − y)", r"\frac{\partial \ell}{\partial \hat{y}} = \tanh(\hat{y} - y)"),
-    properties=props(True, "C∞", True, per="element", minimum="0 at ŷ = y"),
+    properties=props(True, "C∞", True, minimum="0 at ŷ = y"),
     plot_range=(-4.0, 4.0),
     paper="Chen et al., 'Log Hyperbolic Cosine Loss Improves Variational Auto-Encoder', 2019",
-    extra={"plot": plot("residual", RESIDUAL, "plot_residual"), "per": "element"},
+    plot=plot("residual", RESIDUAL, "plot_residual"), per="element",
     equivalents={
         "torch": "none (torch.log(torch.cosh(r)) overflows for |r| > 710; use r + softplus(-2r) - log 2)",
         "jax": "optax.log_cosh(pred, target) (per element)",
@@ -294,10 +294,10 @@ loss(
               r"\ell = \frac{1}{2}\left(\log v + \frac{(\hat{y} - y)^{2}}{v}\right),\ \ v = \max(\sigma^{2},\ \epsilon)"),
     derivative_formula=F("∂ℓ/∂ŷ = (ŷ − y)/v", r"\frac{\partial \ell}{\partial \hat{y}} = \frac{\hat{y} - y}{v}"),
     range="(-inf, inf)",
-    properties=props(True, "C∞", False, per="element", minimum="½·log v at ŷ = y"),
+    properties=props(True, "C∞", False, minimum="½·log v at ŷ = y"),
     plot_range=(-3.0, 3.0),
     paper="Nix, Weigend, 'Estimating the mean and variance of the target probability distribution', ICNN 1994",
-    extra={"plot": plot("residual", RESIDUAL, "plot_residual"), "per": "element"},
+    plot=plot("residual", RESIDUAL, "plot_residual"), per="element",
     equivalents={
         "torch": "nn.GaussianNLLLoss / F.gaussian_nll_loss(input, target, var) (var clamped to eps = 1e-6)",
         "jax": "none in optax (-jax.scipy.stats.norm.logpdf(target, pred, sqrt(var)), which includes ½·log 2π)",
@@ -327,9 +327,9 @@ loss(
     derivative_formula=F("∂ℓ/∂ŷ = e^ŷ − y (log input); 1 − y/(ŷ + ε) (rate input)",
                          r"\frac{\partial \ell}{\partial \hat{y}} = e^{\hat{y}} - y\ \ \mathrm{or}\ \ 1 - \frac{y}{\hat{y} + \epsilon}"),
     range="(-inf, inf)",
-    properties=props(True, "C∞", False, per="element", minimum="y − y·log y at ŷ = log y (log input)"),
+    properties=props(True, "C∞", False, minimum="y − y·log y at ŷ = log y (log input)"),
     plot_range=(-2.0, 3.0),
-    extra={"plot": plot("residual", "predicted log rate (target count 2)", "plot_poisson"), "per": "element"},
+    plot=plot("residual", "predicted log rate (target count 2)", "plot_poisson"), per="element",
     equivalents={
         "torch": "nn.PoissonNLLLoss(log_input=True, full=False, eps=1e-8) / F.poisson_nll_loss",
         "jax": "none in optax",
@@ -360,11 +360,11 @@ loss(
     summary="max(0, 1 − y·ŷ), labels −1/1 (0/1 mapped)",
     formula=F("ℓ = max(0, 1 − y·ŷ), y ∈ {−1, 1}", r"\ell = \max(0,\ 1 - y\,\hat{y}),\ \ y \in \{-1,\ 1\}"),
     derivative_formula=F("∂ℓ/∂ŷ = −y where y·ŷ < 1, else 0", r"\frac{\partial \ell}{\partial \hat{y}} = -y\ (y\,\hat{y} < 1),\ \ 0\ \mathrm{otherwise}"),
-    properties=props(True, "C⁰ (kink at y·ŷ = 1)", True, per="element", labels=_LABELS_EN, minimum="0 for y·ŷ ≥ 1"),
+    properties=props(True, "C⁰ (kink at y·ŷ = 1)", True, labels=_LABELS_EN, minimum="0 for y·ŷ ≥ 1"),
     kink_note="the gradient at y·ŷ = 1 is 0, as autograd through clamp(min=0)",
     plot_range=(-2.0, 3.0),
     paper="Cortes, Vapnik, 'Support-Vector Networks', Machine Learning 20, 1995",
-    extra={"plot": plot("margin", MARGIN, "plot_margin"), "per": "element", "labels": _LABELS_EN},
+    plot=plot("margin", MARGIN, "plot_margin"), per="element",
     equivalents={
         "torch": "none (torch.clamp(1 - y * pred, min=0).mean(); nn.HingeEmbeddingLoss is a different loss)",
         "jax": "optax.hinge_loss(scores, labels) (labels strictly −1/1)",
@@ -389,9 +389,9 @@ loss(
     summary="max(0, 1 − y·ŷ)², labels −1/1 (0/1 mapped)",
     formula=F("ℓ = max(0, 1 − y·ŷ)², y ∈ {−1, 1}", r"\ell = \max(0,\ 1 - y\,\hat{y})^{2},\ \ y \in \{-1,\ 1\}"),
     derivative_formula=F("∂ℓ/∂ŷ = −2y·max(0, 1 − y·ŷ)", r"\frac{\partial \ell}{\partial \hat{y}} = -2y\,\max(0,\ 1 - y\,\hat{y})"),
-    properties=props(True, "C¹", False, per="element", labels=_LABELS_EN, minimum="0 for y·ŷ ≥ 1"),
+    properties=props(True, "C¹", False, labels=_LABELS_EN, minimum="0 for y·ŷ ≥ 1"),
     plot_range=(-2.0, 3.0),
-    extra={"plot": plot("margin", MARGIN, "plot_margin"), "per": "element", "labels": _LABELS_EN},
+    plot=plot("margin", MARGIN, "plot_margin"), per="element",
     equivalents={
         "torch": "none (torch.clamp(1 - y * pred, min=0).pow(2).mean())",
         "jax": "none in optax (optax.hinge_loss(...) ** 2)",
@@ -420,10 +420,10 @@ loss(
               r"\ell = -\left[y\log p + (1 - y)\log(1 - p)\right],\ \ p = \hat{y}\ \mathrm{or}\ \sigma(\hat{y})"),
     derivative_formula=F("∂ℓ/∂ŷ = (p − y)/(p(1 − p)) for probabilities; σ(ŷ) − y for logits",
                          r"\frac{\partial \ell}{\partial \hat{y}} = \frac{p - y}{p(1 - p)}\ \ \mathrm{or}\ \ \sigma(\hat{y}) - y"),
-    properties=props(True, "C∞", False, per="element", inputs="probabilities by default, logits with --logits",
+    properties=props(True, "C∞", False, inputs="probabilities by default, logits with --logits",
                      minimum="at p = y (0 for hard labels)"),
     plot_range=(0.0, 1.0),
-    extra={"plot": plot("probability", PROB_TRUE, "plot_binary"), "per": "element"},
+    plot=plot("probability", PROB_TRUE, "plot_binary"), per="element",
     equivalents={
         "torch": "F.binary_cross_entropy / nn.BCELoss (probabilities; log clamped at −100) and "
                  "F.binary_cross_entropy_with_logits / nn.BCEWithLogitsLoss (= --logits)",
@@ -461,11 +461,11 @@ loss(
               r"\ell = -\alpha_t\,(1 - p_t)^{\gamma}\log p_t,\ \ p_t = p\,y + (1 - p)(1 - y)"),
     derivative_formula=F("∂ℓ/∂ŷ = α_t·[(1 − p_t)^γ·∂bce/∂ŷ + bce·γ(1 − p_t)^(γ−1)·(1 − 2y)·∂p/∂ŷ]",
                          r"\frac{\partial \ell}{\partial \hat{y}} = \alpha_t\left[(1 - p_t)^{\gamma}\frac{\partial b}{\partial \hat{y}} + b\,\gamma(1 - p_t)^{\gamma - 1}(1 - 2y)\frac{\partial p}{\partial \hat{y}}\right]"),
-    properties=props("no (for γ > 0)", "C∞ for γ ≥ 1", False, per="element",
+    properties=props("no (for γ > 0)", "C∞ for γ ≥ 1", False,
                      inputs="probabilities by default, logits with --logits (torchvision takes logits)", minimum="0 at p = y"),
     plot_range=(0.0, 1.0),
     paper="Lin, Goyal, Girshick, He, Dollár, 'Focal Loss for Dense Object Detection', ICCV 2017",
-    extra={"plot": plot("probability", PROB_TRUE, "plot_binary"), "per": "element"},
+    plot=plot("probability", PROB_TRUE, "plot_binary"), per="element",
     equivalents={
         "torch": "torchvision.ops.sigmoid_focal_loss(logits, targets, alpha=0.25, gamma=2, reduction='none') "
                  "(= --logits; note its default reduction is 'none', actloss's is 'mean')",
@@ -497,19 +497,19 @@ loss(
     params=(logits_flag(),
             Param("label_smoothing", 0.0, "ε: mix the target with the uniform distribution, as PyTorch", low=0.0, high=1.0),
             weight_param(),
-            reduction(per="sample")),
+            reduction()),
     summary="cross-entropy −Σ y log ŷ; probabilities or logits, class indices or distributions",
     formula=F("L = −(1/N)·Σₙ Σ_c yₙ,c·log pₙ,c, p = ŷ (or softmax(ŷ) with --logits); class index k: −log pₙ,k",
               r"L = -\frac{1}{N}\sum_{n=1}^{N}\sum_{c} y_{n,c}\log p_{n,c},\ \ p = \hat{y}\ \mathrm{or}\ \mathrm{softmax}(\hat{y})"),
     derivative_formula=F("∂L/∂ŷ = −y/(N·ŷ) for probabilities; (softmax(ŷ) − y)/N for logits",
                          r"\frac{\partial L}{\partial \hat{y}} = -\frac{y}{N\,\hat{y}}\ \ \mathrm{or}\ \ \frac{\mathrm{softmax}(\hat{y}) - y}{N}"),
-    properties=props("in the logits", "C∞", False, per="sample",
+    properties=props("in the logits", "C∞", False,
                      inputs="probabilities by default, logits with --logits; targets: class indices (pred's shape without "
                             "its last axis) or class probabilities (pred's shape)",
                      minimum="the entropy of y, at p = y (0 for hard labels)"),
     plot_range=(0.0, 1.0),
     paper="label smoothing: Szegedy et al., 'Rethinking the Inception Architecture for Computer Vision', CVPR 2016",
-    extra={"plot": plot("probability", PROB_TRUE, "plot_categorical"), "per": "sample"},
+    plot=plot("probability", PROB_TRUE, "plot_categorical"), per="sample",
     equivalents={
         "torch": "nn.CrossEntropyLoss / F.cross_entropy: takes logits (= ce --logits); for probabilities "
                  "F.nll_loss(pred.log(), target). Class axis is dim 1, actloss's is the last axis",
@@ -551,16 +551,16 @@ loss(
 
 loss(
     name="nll", aliases=("nll_loss", "negative_log_likelihood"), kernel=L + "nll",
-    params=(weight_param(), reduction(per="sample")),
+    params=(weight_param(), reduction()),
     summary="negative log-likelihood −ŷ[class] of log-probabilities (log_softmax output)",
     formula=F("L = −Σₙ w_{yₙ}·ŷₙ,yₙ / Σₙ w_{yₙ} (ŷ: log-probabilities, yₙ: class index)",
               r"L = -\frac{\sum_{n} w_{y_n}\,\hat{y}_{n,y_n}}{\sum_{n} w_{y_n}}"),
     derivative_formula=F("∂L/∂ŷₙ,c = −w_{yₙ}/Σw for c = yₙ, 0 otherwise",
                          r"\frac{\partial L}{\partial \hat{y}_{n,c}} = -\frac{w_{y_n}}{\sum_{m} w_{y_m}}\ (c = y_n),\ \ 0\ \mathrm{otherwise}"),
-    properties=props(True, "linear", False, per="sample", inputs="log-probabilities; targets: class indices",
+    properties=props(True, "linear", False, inputs="log-probabilities; targets: class indices",
                      minimum="0 when the true class has log-probability 0"),
     plot_range=(0.0, 1.0),
-    extra={"plot": plot("probability", PROB_TRUE, "plot_log_probability"), "per": "sample"},
+    plot=plot("probability", PROB_TRUE, "plot_log_probability"), per="sample",
     equivalents={
         "torch": "nn.NLLLoss / F.nll_loss (log-probabilities, class indices, weighted mean)",
         "jax": "none in optax (-jnp.take_along_axis(log_probs, labels[:, None], -1).mean())",
@@ -580,16 +580,16 @@ loss(
 
 loss(
     name="kl", aliases=("kl_div", "kld", "kl_divergence", "kullback_leibler"), kernel=L + "kl",
-    params=(reduction(per="sample", extra=("batchmean",)),),
+    params=(reduction(extra=("batchmean",)),),
     summary="KL divergence KL(target ‖ pred) = Σ y log(y/ŷ), averaged over samples",
     formula=F("D = (1/N)·Σₙ Σ_c yₙ,c·log(yₙ,c/ŷₙ,c) (0·log 0 = 0)",
               r"D_{KL}(y\,\|\,\hat{y}) = \frac{1}{N}\sum_{n}\sum_{c} y_{n,c}\log\frac{y_{n,c}}{\hat{y}_{n,c}}"),
     derivative_formula=F("∂D/∂ŷₙ,c = −yₙ,c/(N·ŷₙ,c)", r"\frac{\partial D}{\partial \hat{y}_{n,c}} = -\frac{y_{n,c}}{N\,\hat{y}_{n,c}}"),
-    properties=props("in ŷ", "C∞ where ŷ > 0", False, per="sample", symmetric=False,
+    properties=props("in ŷ", "C∞ where ŷ > 0", False, symmetric=False,
                      inputs="pred and target: probability distributions over the last axis", minimum="0 at ŷ = y"),
     plot_range=(0.0, 1.0),
     paper="Kullback, Leibler, 'On Information and Sufficiency', Annals of Mathematical Statistics 22(1), 1951",
-    extra={"plot": plot("probability", "predicted probability of class 0 (target 0.8, 0.2)", "plot_distribution"), "per": "sample"},
+    plot=plot("probability", "predicted probability of class 0 (target 0.8, 0.2)", "plot_distribution"), per="sample",
     equivalents={
         "torch": "F.kl_div(pred.log(), target, reduction='batchmean') / nn.KLDivLoss: the input is log ŷ (log-space) and comes "
                  "first, the target y second; reduction='mean' divides by the number of elements, not samples",
@@ -628,18 +628,18 @@ loss(
 
 loss(
     name="js", aliases=("jsd", "js_div", "jensen_shannon"), kernel=L + "js",
-    params=(reduction(per="sample"),),
+    params=(reduction(),),
     summary="Jensen–Shannon divergence ½KL(y‖m) + ½KL(ŷ‖m), m = (y + ŷ)/2",
     formula=F("JS = ½·KL(y ‖ m) + ½·KL(ŷ ‖ m), m = (y + ŷ)/2, averaged over samples",
               r"JS = \frac{1}{2}D_{KL}(y\,\|\,m) + \frac{1}{2}D_{KL}(\hat{y}\,\|\,m),\ \ m = \frac{y + \hat{y}}{2}"),
     derivative_formula=F("∂JS/∂ŷ_c = ½·log(2ŷ_c/(y_c + ŷ_c)) (per sample)",
                          r"\frac{\partial JS}{\partial \hat{y}_c} = \frac{1}{2}\log\frac{2\hat{y}_c}{y_c + \hat{y}_c}"),
     range="[0, log 2]",
-    properties=props(True, "C∞ where ŷ > 0", False, per="sample", symmetric=True, bounded="by log 2 ≈ 0.693 (natural log)",
+    properties=props(True, "C∞ where ŷ > 0", False, symmetric=True, bounded="by log 2 ≈ 0.693 (natural log)",
                      inputs="pred and target: probability distributions over the last axis", minimum="0 at ŷ = y"),
     plot_range=(0.0, 1.0),
     paper="Lin, 'Divergence measures based on the Shannon entropy', IEEE Transactions on Information Theory 37(1), 1991",
-    extra={"plot": plot("probability", "predicted probability of class 0 (target 0.8, 0.2)", "plot_distribution"), "per": "sample"},
+    plot=plot("probability", "predicted probability of class 0 (target 0.8, 0.2)", "plot_distribution"), per="sample",
     equivalents={"torch": "none", "jax": "none in optax", "keras": "none"},
     notes=notes(
         ["symmetric and bounded (by log 2), finite even where one distribution is 0",
@@ -655,15 +655,15 @@ loss(
 
 loss(
     name="cosine", aliases=("cosine_distance", "cosine_embedding", "cosine_loss"), kernel=L + "cosine",
-    params=(reduction(per="sample"),),
+    params=(reduction(),),
     summary="1 − cosine similarity of pred and target along the last axis",
     formula=F("ℓ = 1 − ŷ·y / (‖ŷ‖·‖y‖)", r"\ell = 1 - \frac{\hat{y} \cdot y}{\|\hat{y}\|\,\|y\|}"),
     derivative_formula=F("∂ℓ/∂ŷ = −(y/‖y‖ − cos·ŷ/‖ŷ‖)/‖ŷ‖",
                          r"\frac{\partial \ell}{\partial \hat{y}} = -\frac{1}{\|\hat{y}\|}\left(\frac{y}{\|y\|} - \cos\theta\,\frac{\hat{y}}{\|\hat{y}\|}\right)"),
     range="[0, 2]",
-    properties=props("no", "C∞ away from 0", False, per="sample", scale_invariant=True, minimum="0 when ŷ points along y"),
+    properties=props("no", "C∞ away from 0", False, scale_invariant=True, minimum="0 when ŷ points along y"),
     plot_range=(-1.0, 1.0),
-    extra={"plot": plot("margin", "cosine similarity of pred and target", "plot_cosine"), "per": "sample"},
+    plot=plot("margin", "cosine similarity of pred and target", "plot_cosine"), per="sample",
     equivalents={
         "torch": "nn.CosineEmbeddingLoss with y = 1 (1 − cos, eps 1e-12 inside the norms); 1 - F.cosine_similarity(pred, target, dim=-1)",
         "jax": "optax.cosine_distance(pred, target) (1 − cos; per sample)",

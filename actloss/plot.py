@@ -163,10 +163,10 @@ def x_kind(record) -> str:
 
 
 def _loss_plot(record) -> Mapping[str, Any]:
-    spec = record.extra.get("plot") if record.extra else None
-    if not spec:
+    spec = record.plot
+    if spec is None:
         raise InputError(f"{record.name} has no plot description")
-    return spec
+    return {"x": spec.x, "xlabel": spec.xlabel, "make": spec.make}
 
 
 def check_items(items: Sequence[Item], opts: Options) -> None:

@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Mapping
 
-from actloss.errors import ParameterError, RegistrationError, UnknownFunctionError
+from actloss.errors import ParameterError, RegistrationError, UnknownFunctionError, arg
 
 KINDS = ("activation", "loss")
 SHAPES = ("elementwise", "vector", "glu", "loss")
@@ -81,47 +81,67 @@ class Param:
             text = str(value).strip().lower()
             if text not in self.choices:
                 raise ParameterError(
-                    f"{self.option} must be one of {', '.join(self.choices)}, got {value!r}"
+                    f"{arg(self.name)} must be one of {', '.join(self.choices)}, got {value!r}"
                 )
             return text
         if self.flag:
-            return _flag(self.option, value)
+            return _flag(self.name, value)
         if self.vector:
             if value is None:
                 return None
             items = value.strip().strip("[]").replace(",", " ").split() if isinstance(value, str) else list(value)
             if not items:
-                raise ParameterError(f"{self.option} expects a list of numbers such as 1,2,0.5, got {value!r}")
+                raise ParameterError(f"{arg(self.name)} expects a list of numbers such as 1,2,0.5, got {value!r}")
             return tuple(Param(self.name, None, "", self.low, self.high, self.low_open, self.high_open).convert(v) for v in items)
         if isinstance(value, str):
             try:
                 v = float(value.strip())
             except ValueError:
-                raise ParameterError(f"{self.option} expects a number, got {value!r}") from None
+                raise ParameterError(f"{arg(self.name)} expects a number, got {value!r}") from None
         else:
             v = float(value)
         if not math.isfinite(v):
-            raise ParameterError(f"{self.option} must be finite, got {value!r}")
+            raise ParameterError(f"{arg(self.name)} must be finite, got {value!r}")
         bad = (
             (self.low is not None and (v < self.low or (self.low_open and v == self.low)))
             or (self.high is not None and (v > self.high or (self.high_open and v == self.high)))
         )
         if bad:
-            raise ParameterError(f"{self.option} must be in {self.range_text()}, got {value!r}")
+            raise ParameterError(f"{arg(self.name)} must be in {self.range_text()}, got {value!r}")
         return v
 
 
-def _flag(option: str, value: Any) -> bool:
+def _flag(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
     text = str(value).strip().lower()
     if text in ("1", "true", "yes", "on"):
         return True
     if text in ("0", "false", "no", "off"):
         return False
-    raise ParameterError(f"{option} is a switch: give it alone or as {option}=true / {option}=false, got {value!r}")
+    raise ParameterError(f"{arg(name)} is a switch: {arg(name, True)} or {arg(name, False)}, got {value!r}")
 
 
 def _fmt(v: float) -> str:
     return repr(v) if v != int(v) else str(int(v))
+
+
+@dataclass(frozen=True)
+class LossPlot:
+    """How ``actloss plot`` draws a loss: against ``x`` ("probability", "residual" or "margin"),
+    labelled ``xlabel``; ``maker`` (``module:fn``) returns (pred, target) with one loss per t
+    under reduction 'none'."""
+
+    x: str
+    xlabel: str
+    maker: str
+
+    def make(self, t: Any, **params: Any) -> Any:
+        module, _, fn = self.maker.partition(":")
+        return getattr(importlib.import_module(module), fn)(t, **params)
+
+
+PER = ("element", "sample")
 
 
 @dataclass(frozen=True)
@@ -156,7 +176,9 @@ class Function:
     corrections: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     equivalents: Mapping[str, str] = field(default_factory=dict)
     paper: str = ""
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    see_also: tuple[str, ...] = ()  # related functions, named first on the card
+    per: str | None = None  # losses: one loss per "element", or per "sample" (the rows of the last axis)
+    plot: LossPlot | None = None  # losses: how ``actloss plot`` draws them
 
     # ----- parameters -------------------------------------------------
     def param(self, name: str) -> Param | None:
@@ -175,20 +197,20 @@ class Function:
         for key, value in (given or {}).items():
             p = self.param(key)
             if p is None:
-                raise ParameterError(self.unknown_param_message("--" + normalize(key).replace("_", "-")))
+                raise ParameterError(self.unknown_param_message(key))
             out[p.name] = p.convert(value)
         if self.validate is not None:
             self.validate(out)
         return out
 
     def takes(self) -> str:
-        """'takes --alpha, --beta' or 'takes no parameters'."""
+        """'takes alpha, beta' or 'takes no parameters' (parameters marked for the CLI's options)."""
         if self.params:
-            return "takes " + ", ".join(p.option for p in self.params)
+            return "takes " + ", ".join(arg(p.name) for p in self.params)
         return "takes no parameters"
 
-    def unknown_param_message(self, option: str) -> str:
-        return f"{self.name} does not take {option}; it {self.takes()}"
+    def unknown_param_message(self, name: str) -> str:
+        return f"{self.name} does not take {arg(normalize(name).lstrip('-').replace('-', '_'))}; it {self.takes()}"
 
     # ----- kernels ----------------------------------------------------
     def _kernels(self) -> tuple[Callable[..., Any], Callable[..., Any]]:
@@ -237,6 +259,8 @@ class Registry:
             raise RegistrationError(f"record {record.name!r}: kind must be one of {KINDS}, got {record.kind!r}")
         if record.shape not in SHAPES:
             raise RegistrationError(f"record {record.name!r}: shape must be one of {SHAPES}, got {record.shape!r}")
+        if record.kind == "loss" and (record.per not in PER or record.plot is None):
+            raise RegistrationError(f"loss {record.name!r} needs per (one of {PER}) and plot")
         keys = [normalize(record.name)] + [normalize(a) for a in record.aliases]
         if len(set(keys)) != len(keys):
             raise RegistrationError(f"record {record.name!r} repeats a name among its aliases")

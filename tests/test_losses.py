@@ -444,8 +444,9 @@ def test_hinge_maps_zero_one_labels():
 def test_errors_name_shapes_and_fixes(name, pred, target, params, error, text):
     with pytest.raises(error) as info:
         registry.get(name).value(pred, target, **params)
-    msg = str(info.value)
+    msg = info.value.cli_message()
     assert text in msg and "\n" not in msg
+    assert "--" not in str(info.value)  # the library speaks Python: logits=True, weight
 
 
 @pytest.mark.parametrize("name, params, text", [
@@ -461,7 +462,9 @@ def test_errors_name_shapes_and_fixes(name, pred, target, params, error, text):
 def test_parameter_errors(name, params, text):
     with pytest.raises(ParameterError, match=None) as info:
         registry.get(name).value([0.5, 0.5], [0.5, 0.5], **params)
-    assert text in str(info.value)
+    assert text in info.value.cli_message()
+    assert text.replace("--", "").replace("-", "_").split(" ")[0] in str(info.value)
+    assert "--" not in str(info.value)
 
 
 # ---------------------------------------------------------------------------
@@ -480,17 +483,18 @@ def test_record_contract(name):
     assert all(rec.equivalents.values())
     if name in ("mse", "l1", "l2", "ce", "kl"):
         assert rec.corrections["en"] and len(rec.corrections["en"]) == len(rec.corrections["zh"])
-    plot = rec.extra["plot"]
-    assert plot["x"] in ("probability", "residual", "margin") and plot["xlabel"]
+    plot = rec.plot
+    assert plot.x in ("probability", "residual", "margin") and plot.xlabel
+    assert rec.per in ("element", "sample") and rec.properties["per"] == rec.per
     t = np.linspace(*rec.plot_range, 7)
     params = rec.bind({})
-    pred, target = plot["make"](t, **params)
+    pred, target = plot.make(t, **params)
     params["reduction"] = "none"
     y = rec.value(pred, target, **params)
     assert np.shape(y) == (7,)
     if "logits" in params:
         params["logits"] = True
-        pred2, target2 = plot["make"](t, **params)
+        pred2, target2 = plot.make(t, **params)
         y2 = rec.value(pred2, target2, **params)
         inner = slice(1, -1)
         assert np.allclose(y[inner], y2[inner], rtol=1e-12)

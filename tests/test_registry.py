@@ -57,15 +57,21 @@ def test_the_real_registry_has_no_clashes():
 
 def test_parameter_checks():
     celu = registry.get("celu")
-    with pytest.raises(ParameterError, match="--alpha must be in"):
+    with pytest.raises(ParameterError, match="^alpha must be in") as info:
         celu.bind({"alpha": 0})
+    assert info.value.cli_message().startswith("--alpha must be in")
     with pytest.raises(ParameterError, match="must be finite"):
         celu.bind({"alpha": "inf"})
     with pytest.raises(ParameterError, match="expects a number"):
         celu.bind({"alpha": "two"})
     assert registry.get("leaky_relu").bind({"negative_slope": "0.2"}) == {"alpha": 0.2}
-    with pytest.raises(ParameterError, match="relu does not take --alpha; it takes no parameters"):
+    with pytest.raises(ParameterError, match="relu does not take alpha; it takes no parameters") as info:
         registry.get("relu").bind({"alpha": 1})
+    assert info.value.cli_message() == "relu does not take --alpha; it takes no parameters"
+    with pytest.raises(ParameterError) as info:
+        registry.get("hardtanh").bind({"min_val": 2})
+    assert str(info.value) == "min_val must be less than max_val, got 2.0 and 1.0"
+    assert info.value.cli_message() == "--min-val must be less than --max-val, got 2.0 and 1.0"
 
 
 def test_param_range_text():

@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> None:
             code = get_command(app).main(args=args, prog_name="actloss", standalone_mode=False)
         sys.stdout.flush()
     except ActlossError as exc:
-        error(str(exc))
+        error(exc.cli_message())
         code = exc.exit_code
     except BrokenPipeError:
         _quiet_broken_pipe()

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from actloss.cli import term
-from actloss.errors import InputError, ParameterError
+from actloss.errors import InputError, ParameterError, arg
 
 FORMATS = ("table", "plain", "csv", "json")
 
@@ -113,11 +113,10 @@ def _bind_all(records, params: dict[str, str]):
     for key, value in params.items():
         takers = [r for r in records if r.param(key) is not None]
         if not takers:
-            option = "--" + key
             if len(records) == 1:
-                raise ParameterError(records[0].unknown_param_message(option))
+                raise ParameterError(records[0].unknown_param_message(key))
             takes = "; ".join(f"{r.name} {r.takes()}" for r in records)
-            raise ParameterError(f"none of {', '.join(r.name for r in records)} takes {option} ({takes})")
+            raise ParameterError(f"none of {', '.join(r.name for r in records)} takes {arg(key.replace('-', '_'))} ({takes})")
         for r in takers:
             given[r.name][key] = value
     return [r.bind(given[r.name]) for r in records]

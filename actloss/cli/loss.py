@@ -319,7 +319,7 @@ def _lone_numbers(record, pred, target):
     """A single number stands for a batch of one: '--target 1' for pred [[0.2, 0.8]] (never a real broadcast)."""
     import numpy as np
 
-    per_sample = record.extra.get("per") == "sample"
+    per_sample = record.per == "sample"
     if target.ndim == 0 and pred.ndim >= 1:
         want = pred.shape[:-1] if per_sample else pred.shape
         if int(np.prod(want)) == 1:
