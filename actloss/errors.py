@@ -11,11 +11,24 @@ one place where parameter names become options.
 
 from __future__ import annotations
 
-import re
-
 # a parameter inside a message: ⟨name⟩ or ⟨name=value⟩
 _OPEN, _CLOSE = "\u27e8", "\u27e9"
-_ARG = re.compile(_OPEN + r"([A-Za-z_][A-Za-z0-9_]*)(?:=([^" + _CLOSE + r"]*))?" + _CLOSE)
+
+
+def _marks(message: str, spell) -> str:
+    """``message`` with each ⟨name⟩ / ⟨name=value⟩ replaced by ``spell(name, value or None)``."""
+    out = []
+    rest = message
+    while _OPEN in rest:
+        head, _, tail = rest.partition(_OPEN)
+        inside, closed, rest = tail.partition(_CLOSE)
+        if not closed:
+            rest = _OPEN + tail
+            break
+        name, eq, value = inside.partition("=")
+        out += [head, spell(name, value if eq else None)]
+    out.append(rest)
+    return "".join(out)
 
 
 def arg(name: str, value: object = None) -> str:
@@ -32,11 +45,10 @@ def option(name: str) -> str:
 
 def python_text(message: str) -> str:
     """A message with its parameters as Python spells them: ``alpha``, ``logits=True``."""
-    return _ARG.sub(lambda m: m.group(1) if m.group(2) is None else f"{m.group(1)}={m.group(2)}", message)
+    return _marks(message, lambda name, value: name if value is None else f"{name}={value}")
 
 
-def _cli(m: re.Match) -> str:
-    name, value = m.group(1), m.group(2)
+def _cli(name: str, value: str | None) -> str:
     opt = option(name)
     if value is None or value == "True":
         return opt
@@ -47,7 +59,7 @@ def _cli(m: re.Match) -> str:
 
 def cli_text(message: str) -> str:
     """A message with its parameters as command-line options: ``--alpha``, ``--logits``."""
-    return _ARG.sub(_cli, message)
+    return _marks(message, _cli)
 
 
 class ActlossError(ValueError):

@@ -31,7 +31,8 @@ class _Text(io.TextIOWrapper):
         return False
 
 
-def invoke(*args: str, stdin: bytes | str = b"") -> Result:
+def invoke(*args: str, stdin: bytes | str = b"", table: bool = True) -> Result:
+    """Run ``actloss ARGS`` in this process (``table=False``: read by the Typer app, not the table)."""
     if isinstance(stdin, str):
         stdin = stdin.encode()
     saved = sys.stdin, sys.stdout, sys.stderr
@@ -41,7 +42,7 @@ def invoke(*args: str, stdin: bytes | str = b"") -> Result:
     sys.stderr = _Text(err, encoding="utf-8", write_through=True)
     try:
         try:
-            entry.main(list(args))
+            entry.main(list(args), table=table)
             code = 0
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)

@@ -352,10 +352,10 @@ def test_list_table():
     (("info", "gelux"), "did you mean 'gelu'"),
     (("info", "softmaks"), "did you mean 'softmax'"),
     (("info", "zzzz"), "actloss list"),
-    (("list", "--kind", "activations"), "'activation', 'loss'"),
-    (("list", "--format", "csv"), "'table', 'plain', 'json'"),
-    (("info", "relu", "--lang", "fr"), "'en', 'zh'"),
-    (("info", "relu", "--format", "html"), "'panel', 'markdown', 'json'"),
+    (("list", "--kind", "activations"), "--kind must be one of activation, loss, got 'activations'"),
+    (("list", "--format", "csv"), "--format must be one of table, plain, json, got 'csv'"),
+    (("info", "relu", "--lang", "fr"), "--lang must be one of en, zh, got 'fr'"),
+    (("info", "relu", "--format", "html"), "--format must be one of panel, markdown, json, got 'html'"),
     (("info",), "NAME"),
 ])
 def test_errors_are_one_line_and_exit_2(args, needle):

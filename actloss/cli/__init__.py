@@ -1,7 +1,7 @@
-"""The command-line interface: thin commands over the core.
+"""The command-line interface: an adapter over the library (parse, call, render).
 
-``main`` (the console entry point, ``actloss.cli.entry``) is imported without typer; ``app`` (the typer
-app, ``actloss.cli.typer_app``) is built only when asked for.
+``main`` (the console entry point, ``actloss.cli.entry``) is imported without typer; ``app`` (the
+Typer app, ``actloss.cli.typer_app``, the one declaration of the command line) is built only when asked for.
 """
 
 

@@ -8,45 +8,14 @@ panel on a terminal.
 from __future__ import annotations
 
 import sys
-from typing import Literal, Optional
-
-import typer
+from typing import Optional
 
 from actloss.cli import term
+from actloss.errors import InputError
 
-LIST_HELP = """List the functions: name, aliases, parameters with defaults, output range, formula.
-
-Examples:
-
-  actloss list
-
-  actloss list --kind loss
-
-  actloss list --format plain | cut -f1
-"""
-
-INFO_HELP = """Print the reference card of a function.
-
-Formula and derivative (Unicode and LaTeX), output range, properties,
-parameters with defaults and valid ranges, sample points of f and f', pros
-and cons, corrections of common mistakes, the PyTorch, JAX and Keras names
-and where their defaults disagree, and the original paper.
-
-A panel on a terminal, Markdown in a pipe; --lang zh for Chinese.
-
-Examples:
-
-  actloss info gelu
-
-  actloss info relu --lang zh
-
-  actloss info leaky_relu --format json
-"""
-
-Kind = Literal["activation", "loss"]
-ListFormat = Literal["table", "plain", "json"]
-InfoFormat = Literal["panel", "markdown", "json"]
-Lang = Literal["en", "zh"]
+def _no_numbers(command: str, numbers) -> None:
+    if numbers:
+        raise InputError(f"{command} takes no numbers, got {numbers[0]!r} (see 'actloss {command} --help')")
 
 
 def _write(s: str) -> None:
@@ -64,7 +33,10 @@ def list_records(kind: Optional[str]):
     return [r for r in reg if kind is None or r.kind == kind]
 
 
-def run_list(kind: Optional[str], fmt: Optional[str]) -> None:
+def run_list(numbers=(), kind: Optional[str] = None, format: Optional[str] = None) -> None:
+    """``actloss list``."""
+    _no_numbers("list", numbers)
+    fmt = format
     from actloss import cards
 
     records = list_records(kind)
@@ -109,7 +81,10 @@ def run_list(kind: Optional[str], fmt: Optional[str]) -> None:
 # info
 # ---------------------------------------------------------------------------
 
-def run_info(name: str, lang: str, fmt: Optional[str]) -> None:
+def run_info(numbers=(), name: str = "", lang: str = "en", format: Optional[str] = None) -> None:
+    """``actloss info``."""
+    _no_numbers("info", numbers)
+    fmt = format
     from actloss import cards, registry
 
     reg = registry.load()
@@ -229,25 +204,3 @@ def panel(card) -> None:
         parts.append(Text(f"{t['see_also']}: {', '.join(card['see_also'])}", style="dim"))
 
     term.console().print(Panel(Group(*parts), title=f"[bold]{escape(card['name'])}[/bold]", title_align="left"))
-
-
-# ---------------------------------------------------------------------------
-# registration
-# ---------------------------------------------------------------------------
-
-def register(app: typer.Typer) -> None:
-    def list_command(
-        kind: Optional[Kind] = typer.Option(None, "--kind", metavar="KIND", help="Only activations or only losses: activation or loss."),
-        format: Optional[ListFormat] = typer.Option(None, "--format", metavar="FORMAT", help="table, plain (name<TAB>summary) or json (default: table on a terminal, plain otherwise)."),
-    ) -> None:
-        run_list(kind, format)
-
-    def info_command(
-        name: str = typer.Argument(..., metavar="NAME", help="A function name or alias (see 'actloss list')."),
-        lang: Lang = typer.Option("en", "--lang", metavar="LANG", help="Language of the card: en or zh."),
-        format: Optional[InfoFormat] = typer.Option(None, "--format", metavar="FORMAT", help="panel, markdown or json (default: panel on a terminal, markdown otherwise)."),
-    ) -> None:
-        run_info(name, lang, format)
-
-    app.command("list", help=LIST_HELP)(list_command)
-    app.command("info", help=INFO_HELP)(info_command)

@@ -14,14 +14,14 @@ Everything is read, nothing listed by hand:
   its ``autocompletion`` callback (called once, here, with an empty word);
 * file paths: options and arguments typed as paths or files, or whose metavar
   is ``FILE``, ``PATH`` or ``DIR``;
-* function names: a command that reads free arguments (``allow_extra_args``:
-  eval, grad, loss, plot) takes function names followed by their parameter
-  options from the registry (choices and switches included) and then ``--``
+* function names: a command with a ``names`` argument (eval, grad, loss, plot)
+  takes function names followed by their parameter options from the registry
+  (choices and switches included; the app declares them hidden) and then ``--``
   and numbers; an argument called ``name``/``names``/``function`` takes one.
-  Which kinds (activation, loss) a command's names may be is declared by its
-  module as ``COMPLETE_NAMES = {"command": ("activation", ...)}``; without a
-  declaration, every kind. A module's ``FAMILY_OPTIONS`` (``{"others":
-  "vector"}``) adds options that functions of one shape take. A function whose
+  Which kinds (activation, loss) a command's names may be is declared by the
+  app as ``COMPLETE_NAMES = {"command": ("activation", ...)}``; without a
+  declaration, every kind. The app's ``FAMILY_OPTIONS`` (``{"others":
+  "vector"}``) are options that functions of one shape take. A function whose
   kind names a command (a loss, ``loss``) also brings that command's options,
   since ``grad LOSS`` hands its arguments to it.
 
@@ -34,25 +34,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-import typer
-
 SHELLS = ("bash", "zsh", "fish")
 PROG = "actloss"
-
-COMPLETION_HELP = """Print the completion script of a shell: bash, zsh or fish.
-
-The script completes commands, options and their choices, function names
-and their parameters, and file paths; it is static (a TAB runs no Python).
-Where to install it: see completions/README.md in the source tree.
-
-Examples:
-
-  actloss completion bash > ~/.local/share/bash-completion/completions/actloss
-
-  actloss completion zsh > ~/.zfunc/_actloss
-
-  actloss completion fish > ~/.config/fish/completions/actloss.fish
-"""
 
 _NAME_ARGUMENTS = ("name", "names", "function", "functions")
 _FILE_METAVARS = ("FILE", "PATH", "FILENAME")
@@ -182,8 +165,8 @@ def _declared_kinds(cmd, name: str, default: tuple[str, ...]) -> tuple[str, ...]
     return tuple(declared.get(name, default))
 
 
-def _shape_options(cmd) -> dict[str, str]:
-    family = getattr(_module_of(cmd), "FAMILY_OPTIONS", None) or {}
+def _shape_options(cmd, name: str) -> dict[str, str]:
+    family = (getattr(_module_of(cmd), "FAMILY_OPTIONS", None) or {}).get(name, {})
     return {"--" + o.replace("_", "-"): s for o, s in family.items()}
 
 
@@ -208,14 +191,17 @@ def build_model() -> Model:
         settings = dict(cmd.context_settings or {})
         ctx = click.Context(cmd, info_name=name, parent=root_ctx, **settings)
         c = Command(name=name, help=_first_sentence(cmd.short_help or (cmd.help or "").split("\n\n")[0]))
-        c.free = bool(settings.get("allow_extra_args"))
+        # a command of function names and their parameters ('--' and numbers too)
+        c.free = any(p.param_type_name == "argument" and p.name == "names" for p in cmd.params)
         c.kinds = _declared_kinds(cmd, name, all_kinds)
-        c.shape_options = _shape_options(cmd) if c.free else {}
+        c.shape_options = _shape_options(cmd, name) if c.free else {}
         for p in cmd.get_params(ctx):
             if getattr(p, "hidden", False):
                 continue
             if p.param_type_name == "option":
                 c.options.append(_option(p, ctx))
+            elif c.free and p.name == "names":
+                continue  # the function names: offered from the registry by kind
             else:
                 is_names = p.name in _NAME_ARGUMENTS
                 c.positionals.append(Positional(
@@ -1295,12 +1281,12 @@ def generate(shell: str, model: Model | None = None) -> str:
 FILES = {"bash": "actloss.bash", "zsh": "_actloss", "fish": "actloss.fish"}
 
 
-def register(app: typer.Typer) -> None:
-    def completion_command(
-        shell: Literal["bash", "zsh", "fish"] = typer.Argument(..., metavar="SHELL", help="bash, zsh or fish."),
-    ) -> None:
-        import sys
+def run(numbers=(), shell: str = "bash") -> None:
+    """``actloss completion SHELL``."""
+    import sys
 
-        sys.stdout.write(generate(shell))
+    if numbers:
+        from actloss.errors import InputError
 
-    app.command("completion", help=COMPLETION_HELP)(completion_command)
+        raise InputError(f"completion takes one SHELL (bash, zsh or fish), got {numbers[0]!r}")
+    sys.stdout.write(generate(shell))

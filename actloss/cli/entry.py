@@ -1,8 +1,9 @@
 """The console entry point: runs a command and turns every failure into one line and an exit status.
 
-eval, grad, loss and plot (without --help) read their own arguments and never build the typer app,
-nor even import typer: at ~50 ms that would cost more than the work. Everything else goes through
-the app (``actloss.cli.typer_app``).
+A command runs from ``table.json``, the Typer app's declaration as data, without importing typer
+(at ~50 ms it would cost more than the work); help, ``--version`` and anything the table's reader
+does not handle (an unknown option, a missing value) go through the Typer app itself
+(``actloss.cli.typer_app``), which reports them in its own words.
 """
 
 from __future__ import annotations
@@ -11,16 +12,6 @@ import os
 import sys
 
 from actloss.errors import ActlossError
-
-FAST_COMMANDS = ("eval", "grad", "loss", "plot")
-
-
-def _fast(args: list[str]) -> bool:
-    if not args or args[0] not in FAST_COMMANDS:
-        return False
-    head = args[1 : args.index("--")] if "--" in args else args[1:]
-    return not any(a in ("-h", "--help") for a in head)
-
 
 def error(message: str) -> None:
     """One line on stderr."""
@@ -37,28 +28,53 @@ def _quiet_broken_pipe() -> None:
         pass
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Console entry point: run the app, map every failure to one line and an exit status."""
+def _wording():
+    import re
+
+    return (  # click's words -> ours: each names the option and what it takes
+        (re.compile(r"^option '(--?[\w-]+)' requires an argument$"), r"\1 needs a value"),
+        (re.compile(r"^option '(--?[\w-]+)' requires (\d+) arguments$"), r"\1 needs \2 values"),
+        (re.compile(r"^option '(--?[\w-]+)' does not take a value$"),
+         r"\1 is a switch: give it alone, or as \1=true or \1=false"),
+        (re.compile(r"^invalid value for '(--?[\w-]+)': '([^']*)' is not one of (.*)$"),
+         lambda m: f"{m.group(1)} must be one of {m.group(3).replace(chr(39), '')}, got '{m.group(2)}'"),
+        (re.compile(r"^no such option: (\S+)(?: Did you mean (\S+)\?| \(Possible options: (.*)\))?$"),
+         lambda m: f"unknown option {m.group(1)}" + (f"; did you mean {m.group(2) or m.group(3).replace(',', ' or')}?"
+                                                   if m.group(2) or m.group(3) else "")),
+        (re.compile(r"^invalid value for '(--?[\w-]+)': (.*)valid integer.*$"), r"invalid value for '\1': not a whole number"),
+        (re.compile(r"^invalid value for '(--?[\w-]+)': (.*)valid number.*$"), r"invalid value for '\1': not a number"),
+    )
+
+
+def usage_message(msg: str) -> str:
+    """A usage error of the parser in actloss's words: lower case, the option first, what it takes."""
+    msg = msg.strip().rstrip(".").replace(": Value error, ", ": ")  # choice errors come wrapped by the coercion
+    msg = msg[0].lower() + msg[1:]
+    for pattern, replacement in _wording():
+        new = pattern.sub(replacement, msg)
+        if new != msg:
+            return new
+    return msg
+
+
+def main(argv: list[str] | None = None, *, table: bool = True) -> None:
+    """Console entry point: run the app, map every failure to one line and an exit status.
+
+    ``table=False`` reads every command line with the Typer app (the tests compare both ways).
+    """
     args = sys.argv[1:] if argv is None else list(argv)
     if "numpy" not in sys.modules:
         # no command does linear algebra: numpy's BLAS need not start a thread per core (~30-60 ms of CPU)
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
-        if _fast(args):
-            if args[0] == "plot":
-                from actloss.cli import plot
+        from actloss.cli import args as cliargs
 
-                plot.run_fast(args[1:])
-            elif args[0] == "loss":
-                from actloss.cli import loss
-
-                loss.run(args[1:])
-            else:
-                from actloss.cli import evaluate
-
-                evaluate.run_fast(args[1:], derivative=args[0] == "grad")
+        try:
+            if not args or not table:
+                raise cliargs.Fallback
+            cliargs.run(args[0], args[1:])
             code = 0
-        else:
+        except cliargs.Fallback:
             from typer.main import get_command
 
             from actloss.cli.typer_app import app
@@ -79,12 +95,10 @@ def main(argv: list[str] | None = None) -> None:
             msg = exc.format_message()
             if not msg:  # no arguments: the help has been printed
                 sys.exit(exc.exit_code)
-            ctx = getattr(exc, "ctx", None)
-            where = f"actloss {ctx.info_name}" if ctx is not None and ctx.parent is not None else "actloss"
-            if where != "actloss" and ctx is not None:
-                where = ctx.command_path
-            msg = msg.rstrip(".").replace(": Value error, ", ": ")  # choice errors come wrapped by the coercion
-            error(f"{msg[0].lower() + msg[1:]} (see '{where} --help')")
+            where = "actloss"
+            if args and not args[0].startswith("-"):
+                where = f"actloss {args[0]}"
+            error(f"{usage_message(msg)} (see '{where} --help')")
             code = exc.exit_code
         elif type(exc).__name__ == "Abort":
             sys.stderr.write("\n")

@@ -1,123 +1,17 @@
 """``actloss loss NAME --pred P --target T``, and ``actloss grad LOSS ...`` (dL/dpred).
 
-The loss command reads its own arguments (``parse_loss_args``) so that the
-loss parameters come from the registry (``--logits``, ``--label-smoothing``,
-``--delta``, ...) and negative numbers need no quoting. numpy and rich load
-only inside the command.
+The arguments are declared in ``actloss.cli.typer_app``; numpy and rich load only inside the command.
 """
 
 import sys
-from dataclasses import dataclass, field
-from typing import Optional
+from dataclasses import dataclass
 
 from actloss.cli import term
-from actloss.errors import InputError, ParameterError
+from actloss.errors import InputError
 
-FORMATS = ("table", "plain", "csv", "json")
 TABLE_ROWS = 1000  # beyond this many rows a terminal gets plain lines unless --format table
 
-_CTX = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": ["-h", "--help"]}
-
 _USAGE = "NAME --pred P --target T [OPTIONS]"
-
-#: kinds of the function names the command takes (read by the shell completion scripts)
-COMPLETE_NAMES = {"loss": ("loss",)}
-
-LOSS_HELP = """Print the loss of predictions P against targets T.
-
-NAME is a loss (see 'actloss list'). P and T are each a JSON array (nested for
-a batch: [[0.1,0.9],[0.8,0.2]]), numbers separated by commas or spaces with
-rows separated by ';' ("0.1,0.9;0.8,0.2"), @FILE (.json, .csv, .txt, .npy), or
-'-' for stdin (one of them).
-
-Conventions: ce and bce take probabilities unless --logits is given; ce
-targets are class indices (pred's shape without its last axis) or class
-probabilities (pred's shape); kl is KL(target || pred). --reduction is mean,
-sum or none, with PyTorch's defaults (mean over elements, or over samples for
-ce, nll, kl, js and cosine). Loss parameters (--logits, --label-smoothing,
---weight, --delta, ...) are listed by 'actloss info NAME'.
-
-Examples:
-
-  actloss loss mse --pred 0.5,2 --target 1,2
-
-  actloss loss ce --pred "0.1,0.9;0.8,0.2" --target 1,0
-
-  actloss loss ce --logits --pred "[[2,-1,0.5]]" --target 0 --format json
-
-  actloss grad ce --logits --pred "2,-1,0.5" --target 0
-"""
-
-#: switches of any loss: they take no value (unless written --name=value)
-def _flags() -> set[str]:
-    from actloss import registry
-
-    out = set()
-    for r in registry.load():
-        if r.kind == "loss":
-            for p in r.params:
-                if p.flag:
-                    out.update(o[2:] for o in p.options)
-    return out
-
-
-@dataclass
-class LossCall:
-    names: list[str] = field(default_factory=list)
-    pred: Optional[str] = None
-    target: Optional[str] = None
-    fmt: Optional[str] = None
-    precision: Optional[str] = None
-    params: dict[str, object] = field(default_factory=dict)
-
-
-def parse_loss_args(args: list[str], command: str = "loss") -> LossCall:
-    """Split raw arguments into the loss name, --pred/--target, output options and loss parameters."""
-    flags = _flags()
-    call = LossCall()
-    i = 0
-    while i < len(args):
-        tok = args[i]
-        if tok == "--":
-            rest = " ".join(args[i + 1:])
-            raise InputError(
-                f"{command} takes pred and target as --pred P --target T, not numbers after --"
-                + (f" (got {rest!r})" if rest else "")
-            )
-        if tok.startswith("--") and len(tok) > 2:
-            key, eq, value = tok[2:].partition("=")
-            key = key.replace("_", "-")
-            if not eq:
-                if key in flags:
-                    value = "true"
-                elif key.startswith("no-") and key[3:] in flags:
-                    key, value = key[3:], "false"
-                else:
-                    if i + 1 >= len(args):
-                        raise ParameterError(f"--{key} needs a value")
-                    i += 1
-                    value = args[i]
-            if key in ("pred", "target"):
-                if getattr(call, key) is not None:
-                    raise InputError(f"--{key} is given twice")
-                setattr(call, key, value)
-            elif key == "format":
-                call.fmt = value
-            elif key == "precision":
-                call.precision = value
-            elif key == "input":
-                raise InputError(
-                    f"{command} reads --pred P and --target T (each may be @FILE), not --input; "
-                    f"e.g. actloss {command} mse --pred @pred.csv --target @target.csv"
-                )
-            else:
-                call.params[key] = value
-        elif tok.startswith("-") and len(tok) > 1:
-            raise InputError(f"unexpected {tok!r}: options are written --name VALUE (see 'actloss {command} --help')")
-        else:
-            call.names.append(tok)
-        i += 1
-    return call
 
 
 # ---------------------------------------------------------------------------
@@ -222,7 +116,7 @@ def _file(path: str, option: str):
     return _rows(list(rows), repr(path))
 
 
-def read_operand(spec: str, option: str, stdin_text: Optional[bytes] = None):
+def read_operand(spec: str, option: str, stdin_text: "bytes | None" = None):
     """One of --pred/--target: inline numbers or JSON, @FILE, or '-' (stdin, already read)."""
     import numpy as np
 
@@ -247,17 +141,16 @@ def read_operand(spec: str, option: str, stdin_text: Optional[bytes] = None):
 # the command
 # ---------------------------------------------------------------------------
 
-def _record(call: LossCall, command: str):
+def _record(names, command: str):
     from actloss import registry
 
-    if not call.names:
+    if not names:
         raise InputError(f"no loss named; usage: actloss {command} {_USAGE} (see 'actloss list')")
-    if len(call.names) > 1:
-        extra = call.names[1]
+    if len(names) > 1:
         raise InputError(
-            f"unexpected argument {extra!r}: {command} takes one loss, with pred and target as --pred P --target T"
+            f"unexpected argument {names[1]!r}: {command} takes one loss, with pred and target as --pred P --target T"
         )
-    name = call.names[0]
+    name = names[0]
     reg = registry.load()
     if name in reg and reg.get(name).kind != "loss":
         rec = reg.get(name)
@@ -266,47 +159,47 @@ def _record(call: LossCall, command: str):
     return reg.get(name, kind="loss")
 
 
-def _options(call: LossCall, record, command: str):
-    missing = [o for o in ("pred", "target") if getattr(call, o) is None]
+def run(numbers, names, pred=None, target=None, format=None, precision=None, input=None, derivative=False, **params) -> None:
+    """``actloss loss`` (and ``actloss grad LOSS``)."""
+    from actloss.cli.evaluate import given
+
+    command = "grad" if derivative else "loss"
+    if numbers:
+        raise InputError(
+            f"unexpected argument {numbers[0]!r}: {command} takes pred and target as --pred P --target T, "
+            "not numbers after -- or after the name"
+        )
+    if input is not None:
+        raise InputError(
+            f"{command} reads --pred P and --target T (each may be @FILE), not --input; "
+            f"e.g. actloss {command} mse --pred @pred.csv --target @target.csv"
+        )
+    record = _record(names, command)
+    missing = [o for o, v in (("pred", pred), ("target", target)) if v is None]
     if missing:
         what = " and ".join("--" + m for m in missing)
         raise InputError(f"missing {what}: usage: actloss {command} {record.name} --pred P --target T")
-    if call.pred == "-" and call.target == "-":
+    if pred == "-" and target == "-":
         raise InputError("only one of --pred and --target can read stdin ('-')")
-    fmt = call.fmt
-    if fmt is not None and fmt not in FORMATS:
-        raise InputError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
-    precision = call.precision
-    if precision is not None:
-        try:
-            precision = int(precision)
-        except ValueError:
-            raise InputError(f"--precision expects a whole number of significant digits, got {precision!r}") from None
-        if not 1 <= precision <= 17:
-            raise InputError(f"--precision must be between 1 and 17 significant digits, got {precision}")
-    bound = record.bind(call.params)
-    return fmt, precision, bound
-
-
-def run_call(call: LossCall, derivative: bool, record=None) -> None:
-    command = "grad" if derivative else "loss"
-    record = record or _record(call, command)
-    fmt, precision, bound = _options(call, record, command)
+    if precision is not None and not 1 <= precision <= 17:
+        raise InputError(f"--precision must be between 1 and 17 significant digits, got {precision}")
+    bound = record.bind(given(params))
+    fmt = format
     stdin_text = None
-    if "-" in (call.pred, call.target):
-        option = "--pred" if call.pred == "-" else "--target"
+    if "-" in (pred, target):
+        option = "--pred" if pred == "-" else "--target"
         if term.stdin_is_terminal():
             raise InputError(f"{option} - reads stdin, but stdin is a terminal: pipe the numbers in, or give them inline")
         stdin_text = sys.stdin.buffer.read()
-    pred = read_operand(call.pred, "--pred", stdin_text)
-    target = read_operand(call.target, "--target", stdin_text)
+    pred = read_operand(pred, "--pred", stdin_text)
+    target = read_operand(target, "--target", stdin_text)
     pred, target = _lone_numbers(record, pred, target)
 
     from actloss import _losses
 
     reduction = bound["reduction"]
-    params = {k: v for k, v in bound.items() if k != "reduction"}
-    parts = _losses.parts(record.kernel.partition(":")[2], pred, target, **params)
+    kw = {k: v for k, v in bound.items() if k != "reduction"}
+    parts = _losses.parts(record.kernel.partition(":")[2], pred, target, **kw)
     auto_table = fmt is None and term.stdout_is_terminal()
     fmt = fmt or ("table" if auto_table else "plain")
     if auto_table and parts.count > TABLE_ROWS:
@@ -327,16 +220,6 @@ def _lone_numbers(record, pred, target):
     elif pred.ndim == 0 and target.ndim >= 1 and target.size == 1 and not per_sample:
         pred = pred.reshape(target.shape)
     return pred, target
-
-
-def run(args: list[str], derivative: bool = False) -> None:
-    run_call(parse_loss_args(args, "grad" if derivative else "loss"), derivative)
-
-
-def grad_from_args(record, args: list[str]) -> None:
-    """'actloss grad LOSS --pred P --target T ...': args are everything after 'grad', the loss name included."""
-    call = parse_loss_args(args, "grad")
-    run_call(call, derivative=True, record=_record(call, "grad") if len(call.names) != 1 else record)
 
 
 # ---------------------------------------------------------------------------
@@ -529,19 +412,3 @@ def _table(res: Result, precision) -> None:
         table.add_row(res.reduction, "", "", io.fmt(float(res.value), precision), style="bold")
     console.print(table)
     console.print(Text(res.caption()))
-
-
-def register(app) -> None:
-    import typer
-
-    def loss_command(
-        ctx: typer.Context,
-        pred: Optional[str] = typer.Option(None, "--pred", metavar="P", help="Predictions: numbers, JSON, @FILE or - (stdin)."),
-        target: Optional[str] = typer.Option(None, "--target", metavar="T", help="Targets: numbers, JSON, @FILE or - (stdin)."),
-        format: Optional[str] = typer.Option(None, "--format", metavar="FORMAT", autocompletion=lambda: FORMATS, help="table, plain, csv or json (default: table on a terminal, plain otherwise)."),
-        precision: Optional[int] = typer.Option(None, "--precision", metavar="N", help="Print N significant digits instead of the shortest round-trip form."),
-    ) -> None:
-        own = [f"--{k}={v}" for k, v in (("pred", pred), ("target", target), ("format", format), ("precision", precision)) if v is not None]
-        run(own + list(ctx.args), derivative=False)
-
-    app.command("loss", help=LOSS_HELP, context_settings=_CTX, options_metavar=_USAGE)(loss_command)

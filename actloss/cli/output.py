@@ -75,9 +75,9 @@ def _csv_header(records, derivative) -> bytes:
     return (",".join(["x"] + [_column(r, derivative) for r in records]) + "\n").encode()
 
 
-def _read_input(call, input_path, vector):
-    if call.numbers:
-        x = io.parse_tokens(call.numbers)
+def _read_input(numbers, input_path, vector):
+    if numbers:
+        x = io.parse_tokens(numbers)
         source = "the arguments"
         if vector:
             x = x.reshape(1, -1)
@@ -97,8 +97,8 @@ def _read_input(call, input_path, vector):
 TABLE_ROWS = 1000
 
 
-def evaluate_all(records, bound, call, input_path, derivative, fmt, precision, vector, auto_table=False) -> None:
-    x = _read_input(call, input_path, vector)
+def evaluate_all(records, bound, numbers, input_path, derivative, fmt, precision, vector, auto_table=False) -> None:
+    x = _read_input(numbers, input_path, vector)
     if auto_table and x.shape[0] > TABLE_ROWS:
         fmt = "plain"
     ys = [compute(r, p, x, derivative) for r, p in zip(records, bound)]
