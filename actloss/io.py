@@ -1,7 +1,9 @@
-"""Reading numbers and writing results: the I/O contract of eval and grad.
+"""Reading numbers and writing results: the I/O contract of the commands.
 
-Input: numbers separated by whitespace, commas or newlines (text), CSV, or
-.npy. Vector functions read one vector per line. Output: shortest round-trip
+Input (all of it is read here): numbers separated by whitespace, commas or
+newlines (text), CSV, or .npy (one loader); vector functions read one vector
+per line; loss operands (``--pred``/``--target``) are JSON, numbers with ';'
+between rows, @FILE or stdin. Output: shortest round-trip
 text (exactly ``repr(float)``: ``nan``, ``inf``, ``-inf``), or N significant
 digits, as plain lines, CSV or strict JSON.
 
@@ -25,6 +27,20 @@ from actloss.errors import InputError, ShapeError
 CHUNK = 1 << 20  # bytes read at a time when streaming
 
 _SEP = re.compile(rb"[\s,]+")
+_NUMERIC_BYTES = b"0123456789eE+-.,\n\r"
+_EMPTY_FIELD = re.compile(rb"(?:^|\n)[ \t\r]*,|,[ \t\r]*(?:,|\n|$)")
+BOM = b"\xef\xbb\xbf"  # a UTF-8 byte-order mark, as spreadsheets write at the start of a file
+
+
+def strip_bom(data: bytes) -> bytes:
+    return data[len(BOM):] if data.startswith(BOM) else data
+
+
+def read_stdin() -> bytes:
+    """All of stdin, as bytes, without a byte-order mark."""
+    import sys
+
+    return strip_bom(sys.stdin.buffer.read())
 
 
 # ---------------------------------------------------------------------------
@@ -51,12 +67,16 @@ def parse_flat(buf: bytes, line_offset: int = 0, source: str = "stdin") -> np.nd
     body = buf.strip()
     if not body:
         return np.empty(0, dtype=np.float64)
-    if b" " not in body and b"\t" not in body:
+    if not body.translate(None, _NUMERIC_BYTES):  # only digits, signs, points, exponents, commas and newlines
         try:
             values = orjson.loads(b"[" + body.replace(b"\n", b",") + b"]")
             return np.array(values, dtype=np.float64)
         except (orjson.JSONDecodeError, TypeError, ValueError, OverflowError):
             pass
+    empty = _EMPTY_FIELD.search(body)
+    if empty is not None:
+        line = line_offset + body[:empty.start() + 1].count(b"\n") + 1
+        raise InputError(f"empty field between commas ({source}, line {line}): give a number in every field")
     tokens = [t for t in _SEP.split(body) if t]
     try:
         return np.array([float(t) for t in tokens], dtype=np.float64)
@@ -77,9 +97,12 @@ def parse_tokens(tokens: list[str], source: str = "arguments") -> np.ndarray:
     """Numbers given on the command line (commas inside a token also separate)."""
     out = []
     for tok in tokens:
-        for part in tok.split(","):
+        parts = tok.split(",")
+        for k, part in enumerate(parts):
             part = part.strip()
             if not part:
+                if len(parts) > 1:
+                    raise InputError(f"empty field between commas in {tok!r} ({source}): give a number in every field")
                 continue
             try:
                 out.append(float(part))
@@ -116,10 +139,13 @@ def iter_chunks(stream: BinaryIO, size: int = CHUNK) -> Iterator[tuple[bytes, in
     """
     rest = b""
     lines = 0
+    first = True
     while True:
         data = stream.read(size)
         if not data:
             break
+        if first:
+            data, first = strip_bom(data), False
         data = rest + data
         cut = data.rfind(b"\n")
         if cut < 0:
@@ -164,25 +190,30 @@ def read_file(path: str, vector: bool) -> np.ndarray:
 
     _check_path(path)
     if path.lower().endswith(".npy"):
-        try:
-            arr = np.load(path, allow_pickle=False)
-        except (ValueError, OSError) as exc:
-            raise InputError(f"cannot read {path!r} as .npy: {exc}") from None
-        if not np.issubdtype(arr.dtype, np.number):
-            raise InputError(f"{path!r} holds {arr.dtype} data, expected numbers")
-        arr = np.asarray(arr, dtype=np.float64)
+        arr = load_npy(path)
         if vector:
             return arr.reshape(1, -1) if arr.ndim <= 1 else arr.reshape(-1, arr.shape[-1])
         return arr.reshape(-1)
     try:
         with open(path, "rb") as fh:
-            data = fh.read()
+            data = strip_bom(fh.read())
     except OSError as exc:
         raise InputError(f"cannot read {path!r}: {exc.strerror}") from None
     name = os.path.basename(path)
     if path.lower().endswith(".csv"):
         data = strip_csv_header(data)
     return parse_rows(data, name) if vector else parse_flat(data, 0, name)
+
+
+def load_npy(path: str) -> np.ndarray:
+    """A .npy file of real numbers (integers or floats) as float64; anything else is refused by name."""
+    try:
+        arr = np.load(path, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
+        raise InputError(f"cannot read {path!r} as .npy: {exc}") from None
+    if not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
+        raise InputError(f"{path!r} holds {arr.dtype} data, expected real numbers (integers or floats)")
+    return np.asarray(arr, dtype=np.float64)
 
 
 def strip_csv_header(data: bytes) -> bytes:
@@ -194,6 +225,130 @@ def strip_csv_header(data: bytes) -> bytes:
     except ValueError:
         return rest
     return data
+
+
+# ---------------------------------------------------------------------------
+# loss operands: --pred and --target
+# ---------------------------------------------------------------------------
+
+def _text_array(data: bytes, source: str):
+    """Numbers with ',' or spaces between them and ';' or newlines between rows."""
+    rows = []
+    for k, row in enumerate(data.replace(b";", b"\n").split(b"\n")):
+        if row.strip():
+            rows.append(parse_flat(row, k, source))
+    if not rows:
+        return np.empty(0)
+    if len(rows) == 1:
+        return rows[0][0] if rows[0].size == 1 else rows[0]
+    return _rows(rows, source)
+
+
+def _rows(rows, source: str):
+    widths = {r.size for r in rows}
+    if widths == {1}:
+        return np.concatenate(rows)  # a column of numbers is a list
+    if len(widths) > 1:
+        first = rows[0].size
+        bad = next(k for k, r in enumerate(rows) if r.size != first)
+        raise InputError(
+            f"every row of {source} needs the same length: row {bad + 1} has {rows[bad].size} numbers, "
+            f"row 1 has {first}"
+        )
+    return np.vstack(rows)
+
+
+_JSON_WORDS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}  # as actloss's own JSON writes them
+_JSON_HINT = "a JSON number or a rectangular (nested) array of numbers, e.g. [[0.1,0.9],[0.8,0.2]]"
+
+
+def _json_numbers(obj, source: str, depth: int = 0):
+    """The JSON value with every leaf checked: numbers, or the strings "nan", "inf", "-inf"."""
+    if depth > 32:
+        raise InputError(f"{source} nests arrays more than 32 deep: expected {_JSON_HINT}")
+    if isinstance(obj, list):
+        return [_json_numbers(v, source, depth + 1) for v in obj]
+    if isinstance(obj, bool) or obj is None:
+        raise InputError(f"{source} holds {json_text(obj)}, not a number: expected {_JSON_HINT}")
+    if isinstance(obj, (int, float)):
+        return float(obj)
+    if isinstance(obj, str) and obj.strip().lower() in _JSON_WORDS:
+        return _JSON_WORDS[obj.strip().lower()]
+    raise InputError(f"{source} holds {json_text(obj)}, not a number: expected {_JSON_HINT}")
+
+
+def json_text(obj) -> str:
+    text = orjson.dumps(obj).decode() if not isinstance(obj, float) else repr(obj)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _json_array(data: bytes, source: str):
+    try:
+        obj = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise InputError(f"{source} is not valid JSON: {exc}") from None
+    values = _json_numbers(obj, source)
+    try:
+        arr = np.array(values, dtype=np.float64)
+    except ValueError:
+        raise InputError(f"{source} has rows of different lengths: expected {_JSON_HINT}") from None
+    return arr
+
+
+def _parse(data: bytes, source: str):
+    body = strip_bom(data).strip()
+    if body.startswith(b"[") or body.startswith(b"{"):
+        return _json_array(body, source)
+    return _text_array(body, source)
+
+
+def _file(path: str, option: str):
+    import os
+
+    if not path:
+        raise InputError(f"{option} @FILE needs a file name after @")
+    lower = path.lower()
+    if lower.endswith(".npy"):
+        if not os.path.exists(path):
+            raise InputError(f"no such input file: {path!r} ({option})")
+        return load_npy(path)
+    if lower.endswith(".json"):
+        try:
+            with open(path, "rb") as fh:
+                return _parse(fh.read(), repr(path))
+        except FileNotFoundError:
+            raise InputError(f"no such input file: {path!r} ({option})") from None
+        except IsADirectoryError:
+            raise InputError(f"input is a directory, not a file: {path!r}") from None
+        except OSError as exc:
+            raise InputError(f"cannot read {path!r}: {exc.strerror}") from None
+    rows = read_file(path, vector=True)
+    if rows.size == 0:
+        return np.empty(0)
+    if rows.shape == (1, 1):
+        return rows[0, 0]
+    if rows.shape[0] == 1:
+        return rows[0]
+    return _rows(list(rows), repr(path))
+
+
+def read_operand(spec: str, option: str, stdin_text: bytes | None = None) -> np.ndarray:
+    """One of --pred/--target: inline numbers or JSON, @FILE, or '-' (stdin, already read)."""
+    if spec.startswith("--") and len(spec) > 2 and not spec[2:3].isdigit() and spec[2:3] != ".":
+        raise InputError(f"{option} needs a value, got the option {spec!r}")
+    if spec == "-":
+        arr = _parse(stdin_text or b"", "stdin")
+        source = "stdin"
+    elif spec.startswith("@"):
+        arr = _file(spec[1:], option)
+        source = spec[1:]
+    else:
+        arr = _parse(spec.encode(), option)
+        source = option
+    arr = np.asarray(arr, dtype=np.float64)
+    if arr.size == 0:
+        raise InputError(f"no numbers in {source} ({option})" if source != option else f"no numbers in {option}")
+    return arr
 
 
 # ---------------------------------------------------------------------------

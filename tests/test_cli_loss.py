@@ -203,7 +203,7 @@ def test_negative_numbers_need_no_quoting():
     (["loss", "--pred", "1", "--target", "1"], "no loss named; usage: actloss loss NAME --pred P --target T [OPTIONS] (see 'actloss list')"),
     (["loss", "ce", "--pred", "0.1,0.9", "--target", "1", "--delta", "2"], "ce does not take --delta; it takes --logits, --label-smoothing, --weight, --reduction"),
     (["loss", "mse", "--pred", "abc", "--target", "1"], "not a number: 'abc'"),
-    (["loss", "mse", "--pred", "[1,[2]]", "--target", "1"], "--pred must be a JSON number or a rectangular (nested) array of numbers"),
+    (["loss", "mse", "--pred", "[1,[2]]", "--target", "1"], "--pred has rows of different lengths: expected a JSON number or a rectangular (nested) array"),
     (["loss", "mse", "--pred", "1", "--target", "1", "--format", "xml"], "--format must be one of table, plain, csv, json, got 'xml'"),
     (["loss", "mse", "--pred", "1", "--target", "1", "--precision", "0"], "--precision must be between 1 and 17"),
     (["loss", "kl", "--pred", "0.5,0.5", "--target", "0.9,0.1", "--reduction", "avg"], "--reduction must be one of mean, sum, none, batchmean, got 'avg'"),

@@ -82,3 +82,85 @@ def test_precision_and_json_numbers():
     assert io.lines_of(np.array([1 / 3, -7.619853024160525e-23]), 3) == b"0.333\n-7.62e-23\n"
     assert io.json_array(np.array([1.5, math.nan, -math.inf])) == [1.5, "nan", "-inf"]
     assert io.rows_of(np.array([[1.0, 2.0], [3.0, math.nan]])) == b"1.0 2.0\n3.0 nan\n"
+
+
+# ---------------------------------------------------------------------------
+# input that is wrong: one line naming the bad token or file, exit 2
+# ---------------------------------------------------------------------------
+
+from cli import invoke  # noqa: E402
+
+
+def _error(*args, stdin=b""):
+    r = invoke(*args, stdin=stdin)
+    assert r.code == 2 and r.out == "" and r.err.count("\n") == 1 and r.err.startswith("actloss: error: "), r
+    return r.err
+
+
+@pytest.mark.parametrize("args, stdin", [
+    (["eval", "softmax"], b"1,,3\n"),
+    (["eval", "relu"], b"1,2,\n3\n"),
+    (["eval", "relu"], b",1\n"),
+    (["eval", "relu", "--", "1,,2"], b""),
+    (["eval", "softmax", "--", "1,", "2"], b""),
+])
+def test_empty_fields_are_refused(args, stdin):
+    assert "empty field between commas" in _error(*args, stdin=stdin)
+
+
+@pytest.mark.parametrize("pred, shown", [
+    ('["1"]', '"1"'), ("[true]", "true"), ("[1, null]", "null"), ('{"a": 1}', '{"a":1}'), ("[[1, 2], [3]]", None),
+])
+def test_json_operands_hold_numbers_only(pred, shown):
+    err = _error("loss", "mse", "--pred", pred, "--target", "1")
+    assert (f"holds {shown}, not a number" in err) if shown else ("rows of different lengths" in err)
+
+
+def test_json_operands_nested_too_deep():
+    assert "--pred" in _error("loss", "mse", "--pred", "[" * 5000 + "]" * 5000, "--target", "1")
+
+
+def test_json_operands_take_what_actloss_writes():
+    r = invoke("loss", "mse", "--reduction", "none", "--pred", '["nan", "inf", "-inf", 1]', "--target", "[0, 0, 0, 1]")
+    assert r.code == 0 and r.out.split() == ["nan", "inf", "inf", "0.0"]
+
+
+@pytest.mark.parametrize("text", [b"null\n", b"true\n", b'"1"\n', b"[1]\n"])
+def test_json_words_are_not_numbers_on_stdin(text):
+    assert "not a number" in _error("eval", "relu", stdin=text)
+
+
+def test_a_byte_order_mark_is_ordinary_input(tmp_path):
+    bom = b"\xef\xbb\xbf"
+    assert invoke("eval", "relu", stdin=bom + b"1\n-2\n").out == "1.0\n0.0\n"
+    assert invoke("eval", "softmax", stdin=bom + b"0 0\n").out == "0.5 0.5\n"
+    csv = tmp_path / "x.csv"
+    csv.write_bytes(bom + b"x\n1\n2\n")
+    assert invoke("eval", "relu", "--input", str(csv)).out == "1.0\n2.0\n"
+    js = tmp_path / "p.json"
+    js.write_bytes(bom + b"[0.5]")
+    assert invoke("loss", "mse", "--pred", f"@{js}", "--target", "1").out == "0.25\n"
+
+
+@pytest.mark.parametrize("array, word", [
+    (np.array([1 + 2j]), "complex128"),
+    (np.array([True, False]), "bool"),
+    (np.array(["1"]), "<U1"),
+])
+def test_npy_of_anything_but_real_numbers_is_refused(tmp_path, array, word):
+    path = tmp_path / "x.npy"
+    np.save(path, array)
+    for args in (["eval", "relu", "--input", str(path)], ["loss", "mse", "--pred", f"@{path}", "--target", "1"]):
+        err = _error(*args)
+        assert word in err and "expected real numbers" in err
+
+
+def test_npy_pickled_or_truncated(tmp_path):
+    pickled = tmp_path / "o.npy"
+    np.save(pickled, np.array([1, "a"], dtype=object), allow_pickle=True)
+    assert "cannot read" in _error("eval", "relu", "--input", str(pickled))
+    good = tmp_path / "t.npy"
+    np.save(good, np.arange(100.0))
+    truncated = tmp_path / "cut.npy"
+    truncated.write_bytes(good.read_bytes()[:200])
+    assert "cannot read" in _error("eval", "relu", "--input", str(truncated))

@@ -14,133 +14,6 @@ TABLE_ROWS = 1000  # beyond this many rows a terminal gets plain lines unless --
 _USAGE = "NAME --pred P --target T [OPTIONS]"
 
 
-# ---------------------------------------------------------------------------
-# reading pred and target
-# ---------------------------------------------------------------------------
-
-def _text_array(data: bytes, source: str):
-    """Numbers with ',' or spaces between them and ';' or newlines between rows."""
-    import numpy as np
-
-    from actloss import io
-
-    rows = []
-    for k, row in enumerate(data.replace(b";", b"\n").split(b"\n")):
-        if row.strip():
-            rows.append(io.parse_flat(row, k, source))
-    if not rows:
-        return np.empty(0)
-    if len(rows) == 1:
-        return rows[0][0] if rows[0].size == 1 else rows[0]
-    return _rows(rows, source)
-
-
-def _rows(rows, source: str):
-    import numpy as np
-
-    widths = {r.size for r in rows}
-    if widths == {1}:
-        return np.concatenate(rows)  # a column of numbers is a list
-    if len(widths) > 1:
-        first = rows[0].size
-        bad = next(k for k, r in enumerate(rows) if r.size != first)
-        raise InputError(
-            f"every row of {source} needs the same length: row {bad + 1} has {rows[bad].size} numbers, "
-            f"row 1 has {first}"
-        )
-    return np.vstack(rows)
-
-
-def _json_array(data: bytes, source: str):
-    import json
-
-    import numpy as np
-
-    try:
-        obj = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(f"{source} is not valid JSON: {exc}") from None
-    try:
-        arr = np.array(obj, dtype=np.float64)
-    except (ValueError, TypeError):
-        raise InputError(
-            f"{source} must be a JSON number or a rectangular (nested) array of numbers, e.g. [[0.1,0.9],[0.8,0.2]]"
-        ) from None
-    return arr
-
-
-def _parse(data: bytes, source: str):
-    body = data.strip()
-    if body.startswith(b"[") or body.startswith(b"{"):
-        return _json_array(body, source)
-    return _text_array(body, source)
-
-
-def _file(path: str, option: str):
-    import os
-
-    import numpy as np
-
-    from actloss import io
-
-    if not path:
-        raise InputError(f"{option} @FILE needs a file name after @")
-    lower = path.lower()
-    if lower.endswith(".npy"):
-        if not os.path.exists(path):
-            raise InputError(f"no such input file: {path!r} ({option})")
-        try:
-            arr = np.load(path, allow_pickle=False)
-        except (ValueError, OSError) as exc:
-            raise InputError(f"cannot read {path!r} as .npy: {exc}") from None
-        if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
-            raise InputError(f"{path!r} holds {arr.dtype} data, expected numbers")
-        return np.asarray(arr, dtype=np.float64)
-    if lower.endswith(".json"):
-        try:
-            with open(path, "rb") as fh:
-                return _parse(fh.read(), repr(path))
-        except FileNotFoundError:
-            raise InputError(f"no such input file: {path!r} ({option})") from None
-        except IsADirectoryError:
-            raise InputError(f"input is a directory, not a file: {path!r}") from None
-        except OSError as exc:
-            raise InputError(f"cannot read {path!r}: {exc.strerror}") from None
-    rows = io.read_file(path, vector=True)
-    if rows.size == 0:
-        return np.empty(0)
-    if rows.shape == (1, 1):
-        return rows[0, 0]
-    if rows.shape[0] == 1:
-        return rows[0]
-    return _rows(list(rows), repr(path))
-
-
-def read_operand(spec: str, option: str, stdin_text: "bytes | None" = None):
-    """One of --pred/--target: inline numbers or JSON, @FILE, or '-' (stdin, already read)."""
-    import numpy as np
-
-    if spec.startswith("--") and len(spec) > 2 and not spec[2:3].isdigit() and spec[2:3] != ".":
-        raise InputError(f"{option} needs a value, got the option {spec!r}")
-    if spec == "-":
-        arr = _parse(stdin_text or b"", "stdin")
-        source = "stdin"
-    elif spec.startswith("@"):
-        arr = _file(spec[1:], option)
-        source = spec[1:]
-    else:
-        arr = _parse(spec.encode(), option)
-        source = option
-    arr = np.asarray(arr, dtype=np.float64)
-    if arr.size == 0:
-        raise InputError(f"no numbers in {source} ({option})" if source != option else f"no numbers in {option}")
-    return arr
-
-
-# ---------------------------------------------------------------------------
-# the command
-# ---------------------------------------------------------------------------
-
 def _record(names, command: str):
     from actloss import registry
 
@@ -184,15 +57,18 @@ def run(numbers, names, pred=None, target=None, format=None, precision=None, inp
     if precision is not None and not 1 <= precision <= 17:
         raise InputError(f"--precision must be between 1 and 17 significant digits, got {precision}")
     bound = record.bind(given(params))
+    from actloss import io
+
     fmt = format
     stdin_text = None
     if "-" in (pred, target):
         option = "--pred" if pred == "-" else "--target"
         if term.stdin_is_terminal():
             raise InputError(f"{option} - reads stdin, but stdin is a terminal: pipe the numbers in, or give them inline")
-        stdin_text = sys.stdin.buffer.read()
-    pred = read_operand(pred, "--pred", stdin_text)
-    target = read_operand(target, "--target", stdin_text)
+        stdin_text = io.read_stdin()
+
+    pred = io.read_operand(pred, "--pred", stdin_text)
+    target = io.read_operand(target, "--target", stdin_text)
     pred, target = _lone_numbers(record, pred, target)
 
     from actloss import _losses

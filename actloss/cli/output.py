@@ -85,7 +85,7 @@ def _read_input(numbers, input_path, vector):
         x = io.read_file(input_path, vector)
         source = repr(input_path)
     else:
-        data = sys.stdin.buffer.read()
+        data = io.read_stdin()
         x = io.parse_rows(data) if vector else io.parse_flat(data)
         source = "stdin"
     if x.size == 0:
