@@ -73,13 +73,23 @@ def _two_process(chunks, compute, render, out) -> int:
             code = 0
         except KeyboardInterrupt:
             code = 130
+        except OSError as exc:  # the output cannot be written (a full disk): one line, as the parent would
+            sys.stderr.write(f"actloss: error: cannot write output: {exc.strerror or exc}\n")
+            code = 1
         except BaseException:  # pragma: no cover - reported by the parent's exit status
             code = 1
         finally:
             try:
                 out.flush()
+            except BrokenPipeError:
+                pass
+            except OSError as exc:
+                if code == 0:
+                    sys.stderr.write(f"actloss: error: cannot write output: {exc.strerror or exc}\n")
+                    code = 1
             except BaseException:
                 pass
+            sys.stderr.flush()
             os._exit(code)
     os.close(r)
     try:  # a larger pipe buffer means fewer switches between the two processes (Linux)

@@ -64,3 +64,19 @@ def test_the_fast_path_loads_no_typer_rich_or_matplotlib(args):
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert p.returncode == 0
     assert p.stderr.endswith("loaded:"), p.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+@pytest.mark.parametrize("args, stdin", [
+    (["eval", "relu", "--", "1"], None),
+    (["eval", "relu", "--format", "json", "--", "1"], None),
+    (["info", "gelu"], None),
+    (["list"], None),
+    (["loss", "mse", "--pred", "1", "--target", "2"], None),
+    (["eval", "relu"], "\n".join(str(i) for i in range(300_000)) + "\n"),  # streamed by two processes
+])
+def test_output_that_cannot_be_written_is_one_line_exit_1(args, stdin):
+    with open("/dev/full", "w") as full:
+        p = subprocess.run(ACTLOSS + args, input=stdin, stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+    assert p.returncode == 1
+    assert p.stderr == "actloss: error: cannot write output: No space left on device\n"

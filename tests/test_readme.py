@@ -44,3 +44,17 @@ def test_readme_example(cmd, expected):
     p = subprocess.run(["bash", "-c", shell_cmd + " 2>&1"], capture_output=True, text=True, env=env, timeout=60,
                        cwd=README.parent)
     assert p.stdout.rstrip("\n") == expected.rstrip("\n")
+
+
+def test_readme_python_examples():
+    """The README's Python section runs as a doctest."""
+    import doctest
+
+    text = README.read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    assert blocks and any(">>> import actloss" in b for b in blocks)
+    parser = doctest.DocTestParser()
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
+    for k, block in enumerate(blocks):
+        runner.run(parser.get_doctest(block, {}, f"README python block {k + 1}", str(README), 0))
+    assert runner.failures == 0 and runner.tries >= 10

@@ -87,6 +87,10 @@ def main(argv: list[str] | None = None, *, table: bool = True) -> None:
     except BrokenPipeError:
         _quiet_broken_pipe()
         code = 0
+    except OSError as exc:  # the output cannot be written: a full disk, a closed terminal
+        _quiet_broken_pipe()  # and no second complaint when Python flushes stdout at exit
+        error(f"cannot write output: {exc.strerror or exc}")
+        code = 1
     except KeyboardInterrupt:
         sys.stderr.write("\n")
         code = 130
