@@ -179,16 +179,10 @@ def kind_text(card: Mapping[str, Any]) -> str:
 # ---------------------------------------------------------------------------
 
 def default_text(value: Any) -> str:
-    """A parameter default as typed on the command line."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "none"
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, (tuple, list)):
-        return ",".join(default_text(v) for v in value)
-    return str(value)
+    """A parameter default as typed on the command line (the one formatter: ``render.param_text``)."""
+    from actloss.render import param_text
+
+    return param_text(value)
 
 
 def params_text(record) -> str:

@@ -1,16 +1,12 @@
-"""Reading numbers and writing results: the I/O contract of the commands.
+"""Reading numbers: the input contract of the commands.
 
-Input (all of it is read here): numbers separated by whitespace, commas or
-newlines (text), CSV, or .npy (one loader); vector functions read one vector
-per line; loss operands (``--pred``/``--target``) are JSON, numbers with ';'
-between rows, @FILE or stdin. Output: shortest round-trip
-text (exactly ``repr(float)``: ``nan``, ``inf``, ``-inf``), or N significant
-digits, as plain lines, CSV or strict JSON.
+All reading is here: numbers separated by whitespace, commas or newlines
+(text), CSV, or .npy (one loader); vector functions read one vector per line;
+loss operands (``--pred``/``--target``) are JSON, numbers with ';' between
+rows, @FILE or stdin. Writing is ``actloss.render``.
 
-Parsing and formatting are the cost of a streaming CLI, so both have a fast
-path (orjson parses and prints float64 in C, with the same shortest
-round-trip digits as ``repr``) and a careful fallback that names the bad
-token and its line.
+Parsing is the cost of a streaming CLI, so it has a fast path (orjson parses
+float64 in C) and a careful fallback that names the bad token and its line.
 """
 
 from __future__ import annotations
@@ -349,82 +345,3 @@ def read_operand(spec: str, option: str, stdin_text: bytes | None = None) -> np.
     if arr.size == 0:
         raise InputError(f"no numbers in {source} ({option})" if source != option else f"no numbers in {option}")
     return arr
-
-
-# ---------------------------------------------------------------------------
-# formatting
-# ---------------------------------------------------------------------------
-
-def fmt(v: float, precision: int | None = None) -> str:
-    """One number: repr (shortest round-trip) or ``precision`` significant digits."""
-    if precision is None or not math.isfinite(v):
-        return repr(float(v))
-    return f"{v:.{precision}g}"
-
-
-# orjson prints the same shortest round-trip digits as repr, but spells numbers in [1e-10, 1e-4)
-# its own way (0.000053 and 1e-7 for repr's 5.3e-05 and 1e-07), and non-finite numbers as null.
-# Those few are printed by repr; a margin below 1e-10 covers values that round up to 1e-10.
-_OWN_LOW, _OWN_HIGH = 9.5e-11, 1e-4
-_TO_LINES = bytes.maketrans(b",]", b"\n\n")
-
-
-def lines_of(y: np.ndarray, precision: int | None = None) -> bytes:
-    """One number per line, newline-terminated; identical to '\\n'.join(map(repr, y))."""
-    y = np.ascontiguousarray(y, dtype=np.float64).reshape(-1)
-    if y.size == 0:
-        return b""
-    if precision is not None:
-        return ("\n".join(fmt(v, precision) for v in y.tolist()) + "\n").encode()
-    with np.errstate(invalid="ignore"):
-        a = np.abs(y)
-        own = ~((a >= _OWN_HIGH) | (a < _OWN_LOW))  # also true for nan
-    own |= np.isinf(y)
-    if not own.any():
-        return orjson.dumps(y, option=orjson.OPT_SERIALIZE_NUMPY).translate(_TO_LINES, b"[")
-    idx = np.flatnonzero(own)
-    marked = y.copy()
-    marked[idx] = np.nan  # printed as null, then replaced by repr
-    parts = orjson.dumps(marked, option=orjson.OPT_SERIALIZE_NUMPY).translate(_TO_LINES, b"[").split(b"null")
-    pieces = [b""] * (2 * len(parts) - 1)
-    pieces[0::2] = parts
-    pieces[1::2] = [repr(v).encode() for v in y[idx].tolist()]
-    return b"".join(pieces)
-
-
-def rows_of(table: np.ndarray, precision: int | None = None, sep: str = " ") -> bytes:
-    """A 2-D array as lines of ``sep``-separated numbers."""
-    table = np.asarray(table, dtype=np.float64)
-    if table.ndim == 1:
-        table = table.reshape(-1, 1)
-    n, m = table.shape
-    if n == 0:
-        return b""
-    if m == 1:
-        return lines_of(table[:, 0], precision)
-    flat = lines_of(table.reshape(-1), precision).split(b"\n")[:-1]
-    sepb = sep.encode()
-    return b"".join(sepb.join(flat[i * m : (i + 1) * m]) + b"\n" for i in range(n))
-
-
-def json_number(v: float, precision: int | None = None):
-    """A JSON-safe number: non-finite values spelled as strings."""
-    v = float(v)
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    if precision is not None:
-        return float(f"{v:.{precision}g}")
-    return v
-
-
-def json_array(a: np.ndarray, precision: int | None = None):
-    a = np.asarray(a, dtype=np.float64)
-    if a.ndim == 0:
-        return json_number(float(a), precision)
-    return [json_array(r, precision) if a.ndim > 1 else json_number(r, precision) for r in (a if a.ndim > 1 else a.tolist())]
-
-
-def dumps_json(obj) -> bytes:
-    return orjson.dumps(obj, option=orjson.OPT_INDENT_2) + b"\n"

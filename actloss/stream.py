@@ -76,7 +76,8 @@ def _two_process(chunks, compute, render, out) -> int:
         except OSError as exc:  # the output cannot be written (a full disk): one line, as the parent would
             sys.stderr.write(f"actloss: error: cannot write output: {exc.strerror or exc}\n")
             code = 1
-        except BaseException:  # pragma: no cover - reported by the parent's exit status
+        except BaseException as exc:  # pragma: no cover - a bug: say what, in one line
+            sys.stderr.write(f"actloss: error: {type(exc).__name__}: {exc}\n")
             code = 1
         finally:
             try:

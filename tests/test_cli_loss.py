@@ -126,11 +126,11 @@ def test_json_weighted_mean_names_its_denominator():
 
 def test_csv():
     out = ok("loss", "mse", "--pred", "0.5,2", "--target", "1,2", "--format", "csv")
-    assert out == "element,pred,target,loss\n1,0.5,1.0,0.25\n2,2.0,2.0,0.0\nmean,,,0.125\n"
+    assert out == "element,pred,target,loss\n0,0.5,1.0,0.25\n1,2.0,2.0,0.0\nmean,,,0.125\n"  # numbered from 0
     out = ok("grad", "ce", "--logits", "--pred", "[[1000,-1000]]", "--target", "1", "--format", "csv")
-    assert out == "sample,pred_0,pred_1,target,grad_0,grad_1\n1,1000.0,-1000.0,1,1.0,-1.0\n"
+    assert out == "sample,pred_0,pred_1,target,grad_0,grad_1\n0,1000.0,-1000.0,1,1.0,-1.0\n"
     out = ok("loss", "kl", "--pred", "0.5,0.5", "--target", "1,0", "--format", "csv", "--reduction", "none")
-    assert out == f"sample,pred_0,pred_1,target_0,target_1,loss\n1,0.5,0.5,1.0,0.0,{math.log(2.0)!r}\n"
+    assert out == f"sample,pred_0,pred_1,target_0,target_1,loss\n0,0.5,0.5,1.0,0.0,{math.log(2.0)!r}\n"
 
 
 def test_precision():

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from actloss import io
+from actloss import io, render
 from actloss.errors import InputError, ShapeError
 
 
@@ -18,7 +18,7 @@ from actloss.errors import InputError, ShapeError
 @given(st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=1, max_size=200))
 def test_lines_of_is_repr(values):
     arr = np.array(values, dtype=np.float64)
-    assert io.lines_of(arr).decode() == "".join(repr(v) + "\n" for v in arr.tolist())
+    assert render.lines_of(arr).decode() == "".join(repr(v) + "\n" for v in arr.tolist())
 
 
 def test_lines_of_is_repr_over_all_magnitudes():
@@ -28,7 +28,7 @@ def test_lines_of_is_repr_over_all_magnitudes():
     arr = np.concatenate([arr, rng.uniform(-1, 1, 50_000) * 10.0 ** rng.integers(-12, 20, 50_000),
                           [1e-5, 1e-4, 9.999999999999999e-05, 1e16, 1e15, 5e-324, -0.0, math.nan, math.inf, -math.inf]])
     expected = "".join(repr(v) + "\n" for v in arr.tolist())
-    assert io.lines_of(arr).decode() == expected
+    assert render.lines_of(arr).decode() == expected
 
 
 @settings(max_examples=200, deadline=None)
@@ -79,9 +79,9 @@ def test_parse_rows_checks_the_width():
 
 
 def test_precision_and_json_numbers():
-    assert io.lines_of(np.array([1 / 3, -7.619853024160525e-23]), 3) == b"0.333\n-7.62e-23\n"
-    assert io.json_array(np.array([1.5, math.nan, -math.inf])) == [1.5, "nan", "-inf"]
-    assert io.rows_of(np.array([[1.0, 2.0], [3.0, math.nan]])) == b"1.0 2.0\n3.0 nan\n"
+    assert render.lines_of(np.array([1 / 3, -7.619853024160525e-23]), 3) == b"0.333\n-7.62e-23\n"
+    assert render.json_array(np.array([1.5, math.nan, -math.inf])) == [1.5, "nan", "-inf"]
+    assert render.rows_of(np.array([[1.0, 2.0], [3.0, math.nan]])) == b"1.0 2.0\n3.0 nan\n"
 
 
 # ---------------------------------------------------------------------------

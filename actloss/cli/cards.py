@@ -18,10 +18,6 @@ def _no_numbers(command: str, numbers) -> None:
         raise InputError(f"{command} takes no numbers, got {numbers[0]!r} (see 'actloss {command} --help')")
 
 
-def _write(s: str) -> None:
-    sys.stdout.write(s)
-
-
 # ---------------------------------------------------------------------------
 # list
 # ---------------------------------------------------------------------------
@@ -41,12 +37,12 @@ def run_list(numbers=(), kind: Optional[str] = None, format: Optional[str] = Non
 
     records = list_records(kind)
     fmt = fmt or ("table" if term.stdout_is_terminal() else "plain")
+    from actloss import render
+
     if fmt == "plain":
-        _write("".join(f"{r.name}\t{r.summary}\n" for r in records))
+        render.write(render.plain(([r.name, r.summary] for r in records), sep="\t"))
         return
     if fmt == "json":
-        from actloss import io
-
         objs = [
             {
                 "name": r.name,
@@ -54,8 +50,7 @@ def run_list(numbers=(), kind: Optional[str] = None, format: Optional[str] = Non
                 "shape": r.shape,
                 "aliases": list(r.aliases),
                 "parameters": [
-                    {"name": p.name, "option": p.option, "default": list(p.default) if isinstance(p.default, tuple) else p.default,
-                     "range": p.range_text()}
+                    {"name": p.name, "option": p.option, "default": render.param_json(p.default), "range": p.range_text()}
                     for p in r.params
                 ],
                 "range": r.range,
@@ -64,17 +59,10 @@ def run_list(numbers=(), kind: Optional[str] = None, format: Optional[str] = Non
             }
             for r in records
         ]
-        sys.stdout.flush()
-        sys.stdout.buffer.write(io.dumps_json(objs))
+        render.write(render.json(objs))
         return
-    from rich.table import Table
-
-    table = Table(title_justify="left", show_lines=False)
-    for column in ("name", "aliases", "parameters", "range", "formula"):
-        table.add_column(column, overflow="fold")
-    for r in records:
-        table.add_row(r.name, ", ".join(r.aliases), cards.params_text(r), r.range, r.formula.text)
-    term.console().print(table)
+    rows = ([r.name, ", ".join(r.aliases), cards.params_text(r), r.range, r.formula.text] for r in records)
+    render.table(None, ("name", "aliases", "parameters", "range", "formula"), rows, fold=False)
 
 
 # ---------------------------------------------------------------------------
@@ -92,12 +80,13 @@ def run_info(numbers=(), name: str = "", lang: str = "en", format: Optional[str]
     card = cards.build(record, lang, reg)
     fmt = fmt or ("panel" if term.stdout_is_terminal() else "markdown")
     if fmt == "markdown":
-        _write(cards.markdown(card))
-    elif fmt == "json":
-        from actloss import io
+        from actloss import render
 
-        sys.stdout.flush()
-        sys.stdout.buffer.write(io.dumps_json(cards.json_obj(card)))
+        render.write(cards.markdown(card))
+    elif fmt == "json":
+        from actloss import render
+
+        render.write(render.json(cards.json_obj(card)))
     else:
         panel(card)
 

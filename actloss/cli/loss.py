@@ -6,6 +6,7 @@ The arguments are declared in ``actloss.cli.typer_app``; numpy and rich load onl
 import sys
 from dataclasses import dataclass
 
+from actloss import render
 from actloss.cli import term
 from actloss.errors import InputError
 
@@ -139,7 +140,7 @@ class Result:
 
     def title(self) -> str:
         defaults = self.record.defaults()
-        shown = [f"{k}={_param_text(v)}" for k, v in self.bound.items() if k != "reduction" and v != defaults.get(k)]
+        shown = [f"{k}={render.param_text(v)}" for k, v in self.bound.items() if k != "reduction" and v != defaults.get(k)]
         name = self.record.name
         head = f"∂{name}/∂pred" if self.derivative else name
         return f"{head}(pred, target{'; ' + ', '.join(shown) if shown else ''})"
@@ -157,44 +158,16 @@ class Result:
         return p, np.asarray(t)
 
 
-def _param_text(v) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float):
-        return repr(v)
-    if isinstance(v, tuple):
-        return "[" + ",".join(_param_text(x) for x in v) + "]"
-    return str(v)
-
-
-def _param_json(v):
-    from actloss import io
-
-    if isinstance(v, float):
-        return io.json_number(v)
-    if isinstance(v, tuple):
-        return [io.json_number(x) for x in v]
-    return v
-
-
 def _plain(res: Result, precision) -> None:
-    from actloss import io
-
-    out = sys.stdout.buffer
     if res.derivative:
         g = res.grad
-        if g.ndim <= 1:
-            out.write(io.lines_of(g, precision))
-        else:
-            out.write(io.rows_of(g.reshape(-1, g.shape[-1]), precision))
+        render.write(render.lines_of(g, precision) if g.ndim <= 1 else render.rows_of(g.reshape(-1, g.shape[-1]), precision))
         return
-    out.write(io.lines_of(res.value, precision))
+    render.write(render.lines_of(res.value, precision))
 
 
 def _cells(a, precision) -> list[str]:
-    from actloss import io
-
-    return [io.fmt(float(v), precision) for v in a.reshape(-1).tolist()]
+    return [render.number(float(v), precision) for v in a.reshape(-1).tolist()]
 
 
 def _target_cells(res: Result, t, precision) -> list[str]:
@@ -204,9 +177,7 @@ def _target_cells(res: Result, t, precision) -> list[str]:
 
 
 def _csv(res: Result, precision) -> None:
-    from actloss import io
-
-    out = sys.stdout.buffer
+    """One row per item, numbered from 0 (as numpy and the class indices are), then the reduction."""
     preds, targets = res.item_rows()
     per = res.parts.per
     if res.per_sample:
@@ -221,22 +192,20 @@ def _csv(res: Result, precision) -> None:
     else:
         head += ["loss"]
         items = res.parts.items.reshape(-1)
-    lines = [",".join(head)]
+    rows = []
     for k in range(res.parts.count):
-        cells = [str(k + 1)] + _cells(preds[k], precision) + _target_cells(res, targets[k], precision)
-        cells += _cells(g[k], precision) if res.derivative else [io.fmt(float(items[k]), precision)]
-        lines.append(",".join(cells))
+        cells = [str(k)] + _cells(preds[k], precision) + _target_cells(res, targets[k], precision)
+        cells += _cells(g[k], precision) if res.derivative else [render.number(float(items[k]), precision)]
+        rows.append(cells)
     if not res.derivative and res.reduction != "none":
-        lines.append(",".join([res.reduction] + [""] * (len(head) - 2) + [io.fmt(float(res.value), precision)]))
-    out.write(("\n".join(lines) + "\n").encode())
+        rows.append([res.reduction] + [""] * (len(head) - 2) + [render.number(float(res.value), precision)])
+    render.write(render.csv(head, rows))
 
 
 def _json(res: Result, precision) -> None:
-    from actloss import io
-
     obj = {
         "loss": res.record.name,
-        "parameters": {k: _param_json(v) for k, v in res.bound.items() if k != "reduction"},
+        "parameters": {k: render.param_json(v) for k, v in res.bound.items() if k != "reduction"},
         "reduction": res.reduction,
         "conventions": list(res.parts.conventions),
         "description": res.caption(),
@@ -246,45 +215,33 @@ def _json(res: Result, precision) -> None:
     if res.derivative:
         obj["quantity"] = "gradient"
     else:
-        obj["value"] = io.json_array(res.value, precision)
-        obj["values"] = io.json_array(res.parts.items, precision)
+        obj["value"] = render.json_array(res.value, precision)
+        obj["values"] = render.json_array(res.parts.items, precision)
     if res.reduction in ("mean", "batchmean"):
-        obj["denominator"] = io.json_number(res.parts.denominator)
-    obj["pred"] = io.json_array(res.pred, precision)
+        obj["denominator"] = render.json_number(res.parts.denominator)
+    obj["pred"] = render.json_array(res.pred, precision)
     if res.indices:
         obj["target"] = res.target.astype(int).tolist()
     else:
-        obj["target"] = io.json_array(res.target, precision)
+        obj["target"] = render.json_array(res.target, precision)
     if res.derivative:
-        obj["gradient"] = io.json_array(res.grad, precision)
-    sys.stdout.buffer.write(io.dumps_json(obj))
+        obj["gradient"] = render.json_array(res.grad, precision)
+    render.write(render.json(obj))
 
 
 def _table(res: Result, precision) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    from actloss import io
-
-    console = term.console()
     preds, targets = res.item_rows()
-    title = res.title()
-    table = Table(title=Text(title), title_justify="left", min_width=len(title) + 2)
-    table.add_column(res.parts.per, justify="right", overflow="fold")
-    table.add_column("pred", justify="right", overflow="fold")
-    table.add_column("target", justify="right", overflow="fold")
-    table.add_column("∂L/∂pred" if res.derivative else "loss", justify="right", overflow="fold")
     join = ", ".join
     items = res.parts.items.reshape(-1)
     g = res.grad.reshape(preds.shape) if res.derivative else None
-    for k in range(res.parts.count):
-        last = k == res.parts.count - 1 and not res.derivative and res.reduction != "none"
-        table.add_row(
-            str(k + 1), join(_cells(preds[k], precision)), join(_target_cells(res, targets[k], precision)),
-            join(_cells(g[k], precision)) if res.derivative else io.fmt(float(items[k]), precision),
-            end_section=last,
-        )
+    rows = [
+        [str(k), join(_cells(preds[k], precision)), join(_target_cells(res, targets[k], precision)),
+         join(_cells(g[k], precision)) if res.derivative else render.number(float(items[k]), precision)]
+        for k in range(res.parts.count)
+    ]
+    sections, bold = (), ()
     if not res.derivative and res.reduction != "none":
-        table.add_row(res.reduction, "", "", io.fmt(float(res.value), precision), style="bold")
-    console.print(table)
-    console.print(Text(res.caption()))
+        rows.append([res.reduction, "", "", render.number(float(res.value), precision)])
+        sections, bold = (len(rows) - 2,), (len(rows) - 1,)
+    columns = [res.parts.per, "pred", "target", "∂L/∂pred" if res.derivative else "loss"]
+    render.table(res.title(), columns, rows, res.caption(), sections=sections, bold=bold)

@@ -1,4 +1,4 @@
-"""Rendering of eval/grad results: plain, csv, json, and rich tables on a terminal."""
+"""What eval and grad show: plain lines, CSV, JSON or a table (the renderers are ``actloss.render``)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 
 import numpy as np
 
-from actloss import io
+from actloss import io, render
 from actloss.cli import term
 from actloss.errors import InputError
 
@@ -14,12 +14,8 @@ from actloss.errors import InputError
 def label(record, params, derivative: bool = False) -> str:
     """'elu(x; alpha=0.5)' or "gelu′(x)" for titles and JSON."""
     name = record.name + ("′" if derivative else "")
-    shown = "; ".join(f"{k}={_pv(v)}" for k, v in params.items())
+    shown = "; ".join(f"{k}={render.param_text(v)}" for k, v in params.items())
     return f"{name}(x{'; ' + shown if shown else ''})"
-
-
-def _pv(v) -> str:
-    return repr(v) if isinstance(v, float) else str(v)
 
 
 def _column(record, derivative: bool) -> str:
@@ -59,12 +55,12 @@ def stream_elementwise(records, bound, derivative, fmt, precision, path=None) ->
 
     header = [_csv_header(records, derivative)] if fmt == "csv" else []
 
-    def render(rows):
-        text = io.rows_of(rows, precision, sep="," if fmt == "csv" else " ")
+    def text_of(rows):
+        text = render.rows_of(rows, precision, sep="," if fmt == "csv" else " ")
         return header.pop() + text if header else text
 
     try:
-        if stream.run(chunks(), compute_rows, render, sys.stdout.buffer) == 0:
+        if stream.run(chunks(), compute_rows, text_of, sys.stdout.buffer) == 0:
             raise InputError("no numbers on stdin" if path is None else f"no numbers in {path!r}")
     finally:
         if path is not None:
@@ -107,25 +103,25 @@ def evaluate_all(records, bound, numbers, input_path, derivative, fmt, precision
         objs = [
             {
                 "function": r.name,
-                "parameters": {k: io.json_number(v) if isinstance(v, float) else v for k, v in p.items()},
+                "parameters": {k: render.param_json(v) for k, v in p.items()},
                 "quantity": ("jacobian" if vector else "derivative") if derivative else "value",
-                "x": io.json_array(x, precision),
-                "y": io.json_array(y, precision),
+                "x": render.json_array(x, precision),
+                "y": render.json_array(y, precision),
             }
             for r, p, y in zip(records, bound, ys)
         ]
-        out.write(io.dumps_json(objs[0] if len(objs) == 1 else objs))
+        out.write(render.dumps_json(objs[0] if len(objs) == 1 else objs))
         return
     if fmt == "table":
         return _table(records, bound, x, ys, derivative, vector, precision)
     if not vector:
         if fmt == "csv":
             out.write(_csv_header(records, derivative))
-            out.write(io.rows_of(np.column_stack([x] + ys), precision, sep=","))
+            out.write(render.rows_of(np.column_stack([x] + ys), precision, sep=","))
         elif len(ys) == 1:
-            out.write(io.lines_of(ys[0], precision))
+            out.write(render.lines_of(ys[0], precision))
         else:
-            out.write(io.rows_of(np.column_stack(ys), precision))
+            out.write(render.rows_of(np.column_stack(ys), precision))
         return
     y = ys[0]
     n = x.shape[-1]
@@ -135,51 +131,35 @@ def evaluate_all(records, bound, numbers, input_path, derivative, fmt, precision
             out.write((",".join(head) + "\n").encode())
             for v, jac in enumerate(y):
                 for i, row in enumerate(jac):
-                    out.write(f"{v},{i},".encode() + io.rows_of(row.reshape(1, -1), precision, sep=","))
+                    out.write(f"{v},{i},".encode() + render.rows_of(row.reshape(1, -1), precision, sep=","))
         else:
             head = [f"x{j}" for j in range(n)] + [f"y{j}" for j in range(y.shape[-1])]
             out.write((",".join(head) + "\n").encode())
-            out.write(io.rows_of(np.hstack([x, y]), precision, sep=","))
+            out.write(render.rows_of(np.hstack([x, y]), precision, sep=","))
         return
     if derivative:
-        blocks = [io.rows_of(jac, precision) for jac in y]
+        blocks = [render.rows_of(jac, precision) for jac in y]
         out.write(b"\n".join(blocks))
     else:
-        out.write(io.rows_of(y, precision))
+        out.write(render.rows_of(y, precision))
 
 
 def _table(records, bound, x, ys, derivative, vector, precision) -> None:
-    from rich.table import Table
-
-    console = term.console()
-    f = lambda v: io.fmt(float(v), precision)  # noqa: E731
+    f = lambda v: render.number(float(v), precision)  # noqa: E731
     if not vector:
         title = ", ".join(label(r, p, derivative) for r, p in zip(records, bound))
-        table = Table(title=title, title_justify="left", min_width=len(title) + 2)
-        table.add_column("x", justify="right", overflow="fold")
-        for r in records:
-            table.add_column(label(r, {}, derivative), justify="right", overflow="fold")
-        for i in range(x.size):
-            table.add_row(f(x[i]), *[f(y[i]) for y in ys])
-        console.print(table)
+        columns = ["x"] + [label(r, {}, derivative) for r in records]
+        render.table(title, columns, ([f(x[i])] + [f(y[i]) for y in ys] for i in range(x.size)))
         return
     r, p, y = records[0], bound[0], ys[0]
     for v in range(x.shape[0]):
         title = label(r, p, derivative) + (f"  vector {v + 1}" if x.shape[0] > 1 else "")
-        table = Table(title=title, title_justify="left", min_width=len(title) + 2)
         if derivative:
-            table.add_column("∂out_i/∂x_j", justify="right", overflow="fold")
-            for j in range(x.shape[1]):
-                table.add_column(f"x{j}={f(x[v, j])}", justify="right", overflow="fold")
-            for i, row in enumerate(y[v]):
-                table.add_row(f"out{i}", *[f(c) for c in row])
+            columns = ["∂out_i/∂x_j"] + [f"x{j}={f(x[v, j])}" for j in range(x.shape[1])]
+            rows = ([f"out{i}"] + [f(c) for c in row] for i, row in enumerate(y[v]))
+            render.table(title, columns, rows)
         else:
-            table.add_column("i", justify="right", overflow="fold")
-            table.add_column("x", justify="right", overflow="fold")
-            table.add_column("y", justify="right", overflow="fold")
-            for i in range(y.shape[-1]):
-                xi = f(x[v, i]) if i < x.shape[1] else ""
-                table.add_row(str(i), xi, f(y[v, i]))
-            if r.shape == "glu":
-                table.caption = f"value half a = x[:{y.shape[-1]}], gate half b = x[{y.shape[-1]}:]"
-        console.print(table)
+            n = y.shape[-1]
+            rows = ([str(i), f(x[v, i]) if i < x.shape[1] else "", f(y[v, i])] for i in range(n))
+            caption = f"value half a = x[:{n}], gate half b = x[{n}:]" if r.shape == "glu" else None
+            render.table(title, ["i", "x", "y"], rows, caption)

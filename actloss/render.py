@@ -1,0 +1,192 @@
+"""Writing results: the one output layer of every command.
+
+Numbers print in their shortest round-trip form (exactly ``repr(float)``: ``nan``, ``inf``,
+``-inf``) or with N significant digits; parameter values in one spelling (:func:`param_text`,
+:func:`param_json`). One renderer per format, shared by eval, grad, loss, list and info:
+:func:`plain` (lines of words), :func:`csv` (a header and rows), :func:`json` (strict JSON:
+non-finite numbers are the strings "nan", "inf", "-inf") and :func:`table` (a rich table, on a
+terminal). A new format is one more function here.
+
+Printing is the cost of a streaming CLI: orjson prints float64 in C with the same shortest
+round-trip digits as ``repr``; the few numbers it spells its own way are printed by ``repr``.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+if TYPE_CHECKING:  # numpy and orjson load with the first number printed, not with this module
+    import numpy as np
+
+
+# ---------------------------------------------------------------------------
+# parameter values
+# ---------------------------------------------------------------------------
+
+def param_text(value: Any) -> str:
+    """A parameter value as typed on the command line: true/false, none, 0.5, 1.0,2.0, tanh."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "none"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, (tuple, list)):
+        return ",".join(param_text(v) for v in value)
+    return str(value)
+
+
+def param_json(value: Any) -> Any:
+    """A parameter value in JSON: numbers (non-finite as strings), lists, strings, booleans, null."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (tuple, list)):
+        return [param_json(v) for v in value]
+    return json_number(value)
+
+
+# ---------------------------------------------------------------------------
+# numbers
+# ---------------------------------------------------------------------------
+
+def number(v: float, precision: int | None = None) -> str:
+    """One number: repr (shortest round-trip) or ``precision`` significant digits."""
+    if precision is None or not math.isfinite(v):
+        return repr(float(v))
+    return f"{v:.{precision}g}"
+
+
+# orjson prints the same shortest round-trip digits as repr, but spells numbers in [1e-10, 1e-4)
+# its own way (0.000053 and 1e-7 for repr's 5.3e-05 and 1e-07), and non-finite numbers as null.
+# Those few are printed by repr; a margin below 1e-10 covers values that round up to 1e-10.
+_OWN_LOW, _OWN_HIGH = 9.5e-11, 1e-4
+_TO_LINES = bytes.maketrans(b",]", b"\n\n")
+
+
+def lines_of(y: np.ndarray, precision: int | None = None) -> bytes:
+    """One number per line, newline-terminated; identical to '\\n'.join(map(repr, y))."""
+    import numpy as np
+    import orjson
+
+    y = np.ascontiguousarray(y, dtype=np.float64).reshape(-1)
+    if y.size == 0:
+        return b""
+    if precision is not None:
+        return ("\n".join(number(v, precision) for v in y.tolist()) + "\n").encode()
+    with np.errstate(invalid="ignore"):
+        a = np.abs(y)
+        own = ~((a >= _OWN_HIGH) | (a < _OWN_LOW))  # also true for nan
+    own |= np.isinf(y)
+    if not own.any():
+        return orjson.dumps(y, option=orjson.OPT_SERIALIZE_NUMPY).translate(_TO_LINES, b"[")
+    idx = np.flatnonzero(own)
+    marked = y.copy()
+    marked[idx] = np.nan  # printed as null, then replaced by repr
+    parts = orjson.dumps(marked, option=orjson.OPT_SERIALIZE_NUMPY).translate(_TO_LINES, b"[").split(b"null")
+    pieces = [b""] * (2 * len(parts) - 1)
+    pieces[0::2] = parts
+    pieces[1::2] = [repr(v).encode() for v in y[idx].tolist()]
+    return b"".join(pieces)
+
+
+def rows_of(table: np.ndarray, precision: int | None = None, sep: str = " ") -> bytes:
+    """A 2-D array as lines of ``sep``-separated numbers."""
+    import numpy as np
+
+    table = np.asarray(table, dtype=np.float64)
+    if table.ndim == 1:
+        table = table.reshape(-1, 1)
+    n, m = table.shape
+    if n == 0:
+        return b""
+    if m == 1:
+        return lines_of(table[:, 0], precision)
+    flat = lines_of(table.reshape(-1), precision).split(b"\n")[:-1]
+    sepb = sep.encode()
+    return b"".join(sepb.join(flat[i * m : (i + 1) * m]) + b"\n" for i in range(n))
+
+
+def json_number(v: float, precision: int | None = None):
+    """A JSON-safe number: non-finite values spelled as strings."""
+    v = float(v)
+    if math.isnan(v):
+        return "nan"
+    if math.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    if precision is not None:
+        return float(f"{v:.{precision}g}")
+    return v
+
+
+def json_array(a: np.ndarray, precision: int | None = None):
+    import numpy as np
+
+    a = np.asarray(a, dtype=np.float64)
+    if a.ndim == 0:
+        return json_number(float(a), precision)
+    return [json_array(r, precision) if a.ndim > 1 else json_number(r, precision) for r in (a if a.ndim > 1 else a.tolist())]
+
+
+def dumps_json(obj) -> bytes:
+    import orjson
+
+    return orjson.dumps(obj, option=orjson.OPT_INDENT_2) + b"\n"
+
+
+# ---------------------------------------------------------------------------
+# the renderers
+# ---------------------------------------------------------------------------
+
+def write(data: bytes | str) -> None:
+    """Bytes (or text) to stdout, after anything already written as text."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data.encode() if isinstance(data, str) else data)
+
+
+def plain(rows: Iterable[Sequence[str]], sep: str = " ") -> bytes:
+    """Lines of words: one line per row."""
+    return "".join(sep.join(r) + "\n" for r in rows).encode()
+
+
+def _csv_cell(text: str) -> str:
+    if any(c in text for c in ',"\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
+    """A CSV document: the header line, then one line per row (cells quoted where they must be)."""
+    lines = [",".join(_csv_cell(h) for h in header)]
+    lines += [",".join(_csv_cell(c) for c in r) for r in rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def json(obj: Any) -> bytes:
+    """Strict JSON, indented, newline-terminated."""
+    return dumps_json(obj)
+
+
+def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[str]], caption: str | None = None,
+          sections: Iterable[int] = (), bold: Iterable[int] = (), fold: bool = True) -> None:
+    """A rich table on the terminal (text from records is never read as markup).
+
+    ``sections``: rows after which a rule is drawn; ``bold``: rows in bold.
+    """
+    from rich.table import Table
+    from rich.text import Text
+
+    from actloss.cli import term
+
+    sections, bold = set(sections), set(bold)
+    kw = {"title": Text(title), "title_justify": "left", "min_width": len(title) + 2} if title else {"title_justify": "left"}
+    t = Table(**kw)
+    for c in columns:
+        t.add_column(Text(c), justify="right" if fold else "left", overflow="fold")
+    for i, r in enumerate(rows):
+        t.add_row(*[Text(c) for c in r], end_section=i in sections, style="bold" if i in bold else None)
+    console = term.console()
+    console.print(t)
+    if caption:
+        console.print(Text(caption))
