@@ -345,3 +345,14 @@ def read_operand(spec: str, option: str, stdin_text: bytes | None = None) -> np.
     if arr.size == 0:
         raise InputError(f"no numbers in {source} ({option})" if source != option else f"no numbers in {option}")
     return arr
+
+
+def lone_numbers(pred: np.ndarray, target: np.ndarray, per_sample: bool) -> tuple[np.ndarray, np.ndarray]:
+    """A single number stands for a batch of one: '--target 1' for pred [[0.2, 0.8]] (never a real broadcast)."""
+    if target.ndim == 0 and pred.ndim >= 1:
+        want = pred.shape[:-1] if per_sample else pred.shape
+        if int(np.prod(want)) == 1:
+            target = target.reshape(want)
+    elif pred.ndim == 0 and target.ndim >= 1 and target.size == 1 and not per_sample:
+        pred = pred.reshape(target.shape)
+    return pred, target

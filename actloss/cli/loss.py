@@ -1,14 +1,19 @@
-"""``actloss loss NAME --pred P --target T``, and ``actloss grad LOSS ...`` (dL/dpred).
+"""``actloss loss NAME --pred P --target T``, and ``actloss grad LOSS ...`` (dL/dpred): read, evaluate, render.
 
 The arguments are declared in ``actloss.cli.typer_app``; numpy and rich load only inside the command.
 """
 
+from __future__ import annotations
+
 import sys
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from actloss import render
 from actloss.cli import term
 from actloss.errors import InputError
+
+if TYPE_CHECKING:
+    from actloss.evaluation import LossEvaluation
 
 TABLE_ROWS = 1000  # beyond this many rows a terminal gets plain lines unless --format table
 
@@ -70,95 +75,23 @@ def run(numbers, names, pred=None, target=None, format=None, precision=None, inp
 
     pred = io.read_operand(pred, "--pred", stdin_text)
     target = io.read_operand(target, "--target", stdin_text)
-    pred, target = _lone_numbers(record, pred, target)
+    pred, target = io.lone_numbers(pred, target, per_sample=record.per == "sample")
 
-    from actloss import _losses
+    from actloss.evaluation import evaluate_loss
 
-    reduction = bound["reduction"]
-    kw = {k: v for k, v in bound.items() if k != "reduction"}
-    parts = _losses.parts(record.kernel.partition(":")[2], pred, target, **kw)
+    result = evaluate_loss(record, pred, target, bound, derivative)
     auto_table = fmt is None and term.stdout_is_terminal()
     fmt = fmt or ("table" if auto_table else "plain")
-    if auto_table and parts.count > TABLE_ROWS:
+    if auto_table and result.parts.count > TABLE_ROWS:
         fmt = "plain"
-    result = Result(record, bound, pred, target, parts, reduction, derivative)
     {"table": _table, "plain": _plain, "csv": _csv, "json": _json}[fmt](result, precision)
-
-
-def _lone_numbers(record, pred, target):
-    """A single number stands for a batch of one: '--target 1' for pred [[0.2, 0.8]] (never a real broadcast)."""
-    import numpy as np
-
-    per_sample = record.per == "sample"
-    if target.ndim == 0 and pred.ndim >= 1:
-        want = pred.shape[:-1] if per_sample else pred.shape
-        if int(np.prod(want)) == 1:
-            target = target.reshape(want)
-    elif pred.ndim == 0 and target.ndim >= 1 and target.size == 1 and not per_sample:
-        pred = pred.reshape(target.shape)
-    return pred, target
 
 
 # ---------------------------------------------------------------------------
 # output
 # ---------------------------------------------------------------------------
 
-@dataclass
-class Result:
-    record: object
-    bound: dict
-    pred: object
-    target: object
-    parts: object
-    reduction: str
-    derivative: bool
-
-    def __post_init__(self):
-        from actloss import _losses
-
-        if self.derivative:
-            self.grad = _losses.gradient(self.parts, self.reduction)
-        self.value = _losses.reduce(self.parts, self.reduction)
-
-    @property
-    def indices(self) -> bool:
-        """Targets are class indices (one per sample)."""
-        return self.per_sample and self.target.shape != self.pred.shape
-
-    @property
-    def per_sample(self) -> bool:
-        return self.parts.per == "sample"
-
-    def caption(self) -> str:
-        from actloss import _losses
-
-        conventions = list(self.parts.conventions)
-        red = _losses.reduction_text(self.parts, self.reduction)
-        if self.derivative:
-            red = ("gradient of the " + red) if self.reduction != "none" else f"gradient of each {self.parts.per}'s loss"
-        return ", ".join(conventions + [red])
-
-    def title(self) -> str:
-        defaults = self.record.defaults()
-        shown = [f"{k}={render.param_text(v)}" for k, v in self.bound.items() if k != "reduction" and v != defaults.get(k)]
-        name = self.record.name
-        head = f"∂{name}/∂pred" if self.derivative else name
-        return f"{head}(pred, target{'; ' + ', '.join(shown) if shown else ''})"
-
-    def item_rows(self):
-        """(pred, target) per item: scalars for elementwise losses, rows for per-sample ones."""
-        import numpy as np
-
-        n = self.parts.count
-        if not self.per_sample:
-            return self.pred.reshape(-1), self.target.reshape(-1)
-        c = self.pred.shape[-1]
-        p = self.pred.reshape(n, c)
-        t = self.target.reshape(n, c) if self.target.shape == self.pred.shape else self.target.reshape(n)
-        return p, np.asarray(t)
-
-
-def _plain(res: Result, precision) -> None:
+def _plain(res: LossEvaluation, precision) -> None:
     if res.derivative:
         g = res.grad
         render.write(render.lines_of(g, precision) if g.ndim <= 1 else render.rows_of(g.reshape(-1, g.shape[-1]), precision))
@@ -170,13 +103,13 @@ def _cells(a, precision) -> list[str]:
     return [render.number(float(v), precision) for v in a.reshape(-1).tolist()]
 
 
-def _target_cells(res: Result, t, precision) -> list[str]:
+def _target_cells(res: LossEvaluation, t, precision) -> list[str]:
     if res.indices:
         return [str(int(t))]
     return _cells(t, precision)
 
 
-def _csv(res: Result, precision) -> None:
+def _csv(res: LossEvaluation, precision) -> None:
     """One row per item, numbered from 0 (as numpy and the class indices are), then the reduction."""
     preds, targets = res.item_rows()
     per = res.parts.per
@@ -202,7 +135,7 @@ def _csv(res: Result, precision) -> None:
     render.write(render.csv(head, rows))
 
 
-def _json(res: Result, precision) -> None:
+def _json(res: LossEvaluation, precision) -> None:
     obj = {
         "loss": res.record.name,
         "parameters": {k: render.param_json(v) for k, v in res.bound.items() if k != "reduction"},
@@ -229,7 +162,7 @@ def _json(res: Result, precision) -> None:
     render.write(render.json(obj))
 
 
-def _table(res: Result, precision) -> None:
+def _table(res: LossEvaluation, precision) -> None:
     preds, targets = res.item_rows()
     join = ", ".join
     items = res.parts.items.reshape(-1)
