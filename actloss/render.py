@@ -91,8 +91,9 @@ def lines_of(y: np.ndarray, precision: int | None = None) -> bytes:
     return b"".join(pieces)
 
 
-def rows_of(table: np.ndarray, precision: int | None = None, sep: str = " ") -> bytes:
-    """A 2-D array as lines of ``sep``-separated numbers."""
+def rows_of(table: np.ndarray, precision: int | None = None, sep: str = " ", exact: int = 0) -> bytes:
+    """A 2-D array as lines of ``sep``-separated numbers; the first ``exact`` columns (the inputs)
+    always in full, whatever ``precision``."""
     import numpy as np
 
     table = np.asarray(table, dtype=np.float64)
@@ -101,6 +102,10 @@ def rows_of(table: np.ndarray, precision: int | None = None, sep: str = " ") -> 
     n, m = table.shape
     if n == 0:
         return b""
+    if precision is not None and exact:
+        sepb = sep.encode()
+        cols = [lines_of(table[:, j], None if j < exact else precision).split(b"\n")[:-1] for j in range(m)]
+        return b"".join(sepb.join(cells) + b"\n" for cells in zip(*cols))
     if m == 1:
         return lines_of(table[:, 0], precision)
     flat = lines_of(table.reshape(-1), precision).split(b"\n")[:-1]
@@ -169,7 +174,7 @@ def json(obj: Any) -> bytes:
 
 
 def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[str]], caption: str | None = None,
-          sections: Iterable[int] = (), bold: Iterable[int] = (), fold: bool = True) -> None:
+          sections: Iterable[int] = (), bold: Iterable[int] = (), numbers: bool = True) -> None:
     """A rich table on the terminal (text from records is never read as markup).
 
     ``sections``: rows after which a rule is drawn; ``bold``: rows in bold.
@@ -179,14 +184,22 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[str
 
     from actloss.cli import term
 
+    rows = [list(r) for r in rows]
+    console = term.console()
+    widths = [max([len(c)] + [len(r[j]) for r in rows]) for j, c in enumerate(columns)]
+    if numbers and sum(widths) + 3 * len(widths) + 1 > console.width:
+        # a number split over two lines is no longer a number: print plain rows instead
+        sys.stderr.write(f"actloss: the table needs {sum(widths) + 3 * len(widths) + 1} columns, the terminal has "
+                         f"{console.width}: printed as plain text (--format csv keeps the headers)\n")
+        write(plain([columns] + rows))
+        return
     sections, bold = set(sections), set(bold)
     kw = {"title": Text(title), "title_justify": "left", "min_width": len(title) + 2} if title else {"title_justify": "left"}
     t = Table(**kw)
     for c in columns:
-        t.add_column(Text(c), justify="right" if fold else "left", overflow="fold")
+        t.add_column(Text(c), justify="right" if numbers else "left", overflow="fold")
     for i, r in enumerate(rows):
         t.add_row(*[Text(c) for c in r], end_section=i in sections, style="bold" if i in bold else None)
-    console = term.console()
     console.print(t)
     if caption:
         console.print(Text(caption))

@@ -247,7 +247,7 @@ function __actloss_options --description 'options of a command (the root for non
         case info
             printf '%s\t%s\n' '--lang' 'Language of the card: en or zh' '--format' 'panel, markdown or json (default: panel on a terminal, markdown otherwise)' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
         case plot
-            printf '%s\t%s\n' '--output' 'Output file; the extension picks the format (.png, .svg, .pdf, ...)' '-o' 'Output file; the extension picks the format (.png, .svg, .pdf, ...)' '--range' 'x range (default: the function\'s own, e.g. -5 5; relu6 -3 9)' '--points' 'Evenly spaced points (default 1000; 2 to 1,000,000), plus each kink exactly' '--grad' 'Overlay the derivative (dashed, same colour)' '--only-grad' 'Plot only the derivative' '--ylim' 'y range (default: fit the curves)' '--title' 'Title above the plot' '--size' 'Figure size in inches (default 6.4 4.2; 8.4 4.2 for several functions)' '--dpi' 'Resolution of raster formats (default 150)' '--all' 'Plot every function (value and derivative) into -o DIR/, with an index.md' '--format' 'Format when -o gives no file name (png, svg, pdf, ...); the gallery\'s format' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
+            printf '%s\t%s\n' '--output' 'Output file; the extension picks the format (.png, .svg, .pdf, ...)' '-o' 'Output file; the extension picks the format (.png, .svg, .pdf, ...)' '--range' 'x range (default: the function\'s own, e.g. -5 5; relu6 -3 9)' '--points' 'Evenly spaced points (default 1000; 2 to 1,000,000), plus each kink exactly' '--grad' 'Overlay the derivative (dashed, same colour)' '--no-grad' 'Overlay the derivative (dashed, same colour)' '--only-grad' 'Plot only the derivative' '--no-only-grad' 'Plot only the derivative' '--ylim' 'y range (default: fit the curves)' '--title' 'Title above the plot' '--size' 'Figure size in inches (default 6.4 4.2; 8.4 4.2 for several functions)' '--dpi' 'Resolution of raster formats (default 150)' '--all' 'Plot every function (value and derivative) into -o DIR/, with an index.md' '--no-all' 'Plot every function (value and derivative) into -o DIR/, with an index.md' '--format' 'Format when -o gives no file name (png, svg, pdf, ...); the gallery\'s format' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
         case completion
             printf '%s\t%s\n' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
     end
@@ -307,9 +307,9 @@ function __actloss_option --description 'an option of a command: words of value 
             printf '%s\n' 2 -
         case 'plot --points'
             printf '%s\n' 1 -
-        case 'plot --grad'
+        case 'plot --grad' 'plot --no-grad'
             printf '%s\n' 0 -
-        case 'plot --only-grad'
+        case 'plot --only-grad' 'plot --no-only-grad'
             printf '%s\n' 0 -
         case 'plot --ylim'
             printf '%s\n' 2 -
@@ -319,7 +319,7 @@ function __actloss_option --description 'an option of a command: words of value 
             printf '%s\n' 2 -
         case 'plot --dpi'
             printf '%s\n' 1 -
-        case 'plot --all'
+        case 'plot --all' 'plot --no-all'
             printf '%s\n' 0 -
         case 'plot --format'
             printf '%s\n' 1 - png svg pdf eps ps jpg jpeg tif tiff webp svgz raw rgba

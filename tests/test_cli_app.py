@@ -80,3 +80,56 @@ def test_output_that_cannot_be_written_is_one_line_exit_1(args, stdin):
         p = subprocess.run(ACTLOSS + args, input=stdin, stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
     assert p.returncode == 1
     assert p.stderr == "actloss: error: cannot write output: No space left on device\n"
+
+
+# ---------------------------------------------------------------------------
+# usage people get wrong, and output people read
+# ---------------------------------------------------------------------------
+
+from cli import invoke  # noqa: E402
+
+
+def test_bare_actloss_prints_a_short_usage_and_exits_2():
+    r = invoke()
+    assert r.code == 2 and r.out == ""
+    lines = r.err.splitlines()
+    assert lines[0] == "usage: actloss COMMAND [ARGS]..." and len(lines) == 3
+    assert lines[1] == "commands: eval, grad, loss, list, info, plot, completion"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["eval", "relu", "--input", "--", "1"], "--input needs a value before --"),
+    (["eval", "softmax", "-t", "2", "--", "1", "2"], "unknown option -t"),
+    (["eval", "relu", "--help-me"], "unknown option --help-me"),
+    (["eval", "relu", "--precision", "0", "--", "1"], "--precision must be between 1 and 17"),
+    (["eval", "relu", "--precision", "-3", "--", "1"], "--precision must be between 1 and 17"),
+    (["eval", "relu", "--precision", "2.5", "--", "1"], "invalid value for '--precision': not a whole number"),
+    (["plot", "relu", "--grad=maybe"], "--grad is a switch"),
+    (["completion", "tcsh"], "SHELL must be one of bash, zsh, fish, got 'tcsh'"),
+    (["info", "relu", "--lang", "fr"], "--lang must be one of en, zh, got 'fr'"),
+    (["eval", "glu", "--", "1", "2", "3"], "glu"),
+])
+def test_mistakes_are_one_line_exit_2(args, message):
+    r = invoke(*args)
+    assert r.code == 2 and r.out == "" and r.err.count("\n") == 1 and r.err.startswith("actloss: error: "), r
+    assert message in r.err
+
+
+def test_every_switch_takes_true_and_false():
+    on = invoke("loss", "bce", "--logits", "--pred", "0", "--target", "1")
+    assert invoke("loss", "bce", "--logits=true", "--pred", "0", "--target", "1") == on
+    off = invoke("loss", "bce", "--logits=false", "--pred", "0.5", "--target", "1")
+    assert off.code == 0 and off == invoke("loss", "bce", "--no-logits", "--pred", "0.5", "--target", "1")
+
+
+def test_precision_rounds_results_not_inputs():
+    assert invoke("eval", "relu", "--precision", "2", "--format", "csv", "--", "1234.5").out == "x,relu\n1234.5,1.2e+03\n"
+    r = invoke("eval", "relu", "--precision", "2", "--format", "json", "--", "1234.5")
+    assert '"x": [\n    1234.5\n  ]' in r.out and "1200.0" in r.out
+
+
+def test_list_on_a_terminal_keeps_square_brackets():
+    env = {**os.environ, "COLUMNS": "250", "NO_COLOR": "1"}
+    code, out = run_on_terminal(["list"], env)
+    assert code == 0
+    assert "glu([a, b]) = a ⊗ σ(b)" in out and "ℓ = −[y·log p" in out

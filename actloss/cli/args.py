@@ -140,7 +140,12 @@ def prepare(args: list[str], entry: dict[str, Any]) -> tuple[list[str], list[str
             out.append(tok)
             if known is not None and not eq:
                 n = known[0]["nargs"]
-                out.extend(args[i + 1:i + 1 + n])
+                words = args[i + 1:i + 1 + n]
+                if "--" in words:  # "--input -- 1": the value is missing, not "--"
+                    from actloss.errors import InputError
+
+                    raise InputError(f"{tok} needs {'a value' if n == 1 else f'{n} values'} before --")
+                out.extend(words)
                 i += n
             i += 1
             continue

@@ -62,7 +62,7 @@ def run_list(numbers=(), kind: Optional[str] = None, format: Optional[str] = Non
         render.write(render.json(objs))
         return
     rows = ([r.name, ", ".join(r.aliases), cards.params_text(r), r.range, r.formula.text] for r in records)
-    render.table(None, ("name", "aliases", "parameters", "range", "formula"), rows, fold=False)
+    render.table(None, ("name", "aliases", "parameters", "range", "formula"), rows, numbers=False)
 
 
 # ---------------------------------------------------------------------------

@@ -36,7 +36,7 @@ def _wording():
         (re.compile(r"^option '(--?[\w-]+)' requires (\d+) arguments$"), r"\1 needs \2 values"),
         (re.compile(r"^option '(--?[\w-]+)' does not take a value$"),
          r"\1 is a switch: give it alone, or as \1=true or \1=false"),
-        (re.compile(r"^invalid value for '(--?[\w-]+)': '([^']*)' is not one of (.*)$"),
+        (re.compile(r"^invalid value for '([^']+)': '([^']*)' is not one of (.*)$"),
          lambda m: f"{m.group(1)} must be one of {m.group(3).replace(chr(39), '')}, got '{m.group(2)}'"),
         (re.compile(r"^no such option: (\S+)(?: Did you mean (\S+)\?| \(Possible options: (.*)\))?$"),
          lambda m: f"unknown option {m.group(1)}" + (f"; did you mean {m.group(2) or m.group(3).replace(',', ' or')}?"
@@ -69,8 +69,13 @@ def main(argv: list[str] | None = None, *, table: bool = True) -> None:
     try:
         from actloss.cli import args as cliargs
 
+        if not args:
+            commands = ", ".join(cliargs.load_table()["commands"])
+            sys.stderr.write(f"usage: actloss COMMAND [ARGS]...\ncommands: {commands}\n"
+                             "run 'actloss --help' for what each does, 'actloss COMMAND --help' for its options\n")
+            sys.exit(2)
         try:
-            if not args or not table:
+            if not table:
                 raise cliargs.Fallback
             cliargs.run(args[0], args[1:])
             code = 0

@@ -127,7 +127,7 @@ def _csv(res: LossEvaluation, precision) -> None:
         items = res.parts.items.reshape(-1)
     rows = []
     for k in range(res.parts.count):
-        cells = [str(k)] + _cells(preds[k], precision) + _target_cells(res, targets[k], precision)
+        cells = [str(k)] + _cells(preds[k], None) + _target_cells(res, targets[k], None)  # inputs as given
         cells += _cells(g[k], precision) if res.derivative else [render.number(float(items[k]), precision)]
         rows.append(cells)
     if not res.derivative and res.reduction != "none":
@@ -152,11 +152,11 @@ def _json(res: LossEvaluation, precision) -> None:
         obj["values"] = render.json_array(res.parts.items, precision)
     if res.reduction in ("mean", "batchmean"):
         obj["denominator"] = render.json_number(res.parts.denominator)
-    obj["pred"] = render.json_array(res.pred, precision)
+    obj["pred"] = render.json_array(res.pred)  # inputs as given
     if res.indices:
         obj["target"] = res.target.astype(int).tolist()
     else:
-        obj["target"] = render.json_array(res.target, precision)
+        obj["target"] = render.json_array(res.target)
     if res.derivative:
         obj["gradient"] = render.json_array(res.grad, precision)
     render.write(render.json(obj))
@@ -168,7 +168,7 @@ def _table(res: LossEvaluation, precision) -> None:
     items = res.parts.items.reshape(-1)
     g = res.grad.reshape(preds.shape) if res.derivative else None
     rows = [
-        [str(k), join(_cells(preds[k], precision)), join(_target_cells(res, targets[k], precision)),
+        [str(k), join(_cells(preds[k], None)), join(_target_cells(res, targets[k], None)),
          join(_cells(g[k], precision)) if res.derivative else render.number(float(items[k]), precision)]
         for k in range(res.parts.count)
     ]

@@ -56,7 +56,7 @@ def stream_elementwise(records, bound, derivative, fmt, precision, path=None) ->
     header = [_csv_header(records, derivative)] if fmt == "csv" else []
 
     def text_of(rows):
-        text = render.rows_of(rows, precision, sep="," if fmt == "csv" else " ")
+        text = render.rows_of(rows, precision, sep="," if fmt == "csv" else " ", exact=int(fmt == "csv"))
         return header.pop() + text if header else text
 
     try:
@@ -105,7 +105,7 @@ def evaluate_all(records, bound, numbers, input_path, derivative, fmt, precision
                 "function": r.name,
                 "parameters": {k: render.param_json(v) for k, v in p.items()},
                 "quantity": ("jacobian" if vector else "derivative") if derivative else "value",
-                "x": render.json_array(x, precision),
+                "x": render.json_array(x),  # the inputs as given
                 "y": render.json_array(y, precision),
             }
             for r, p, y in zip(records, bound, ys)
@@ -117,7 +117,7 @@ def evaluate_all(records, bound, numbers, input_path, derivative, fmt, precision
     if not vector:
         if fmt == "csv":
             out.write(_csv_header(records, derivative))
-            out.write(render.rows_of(np.column_stack([x] + ys), precision, sep=","))
+            out.write(render.rows_of(np.column_stack([x] + ys), precision, sep=",", exact=1))
         elif len(ys) == 1:
             out.write(render.lines_of(ys[0], precision))
         else:
@@ -135,7 +135,7 @@ def evaluate_all(records, bound, numbers, input_path, derivative, fmt, precision
         else:
             head = [f"x{j}" for j in range(n)] + [f"y{j}" for j in range(y.shape[-1])]
             out.write((",".join(head) + "\n").encode())
-            out.write(render.rows_of(np.hstack([x, y]), precision, sep=","))
+            out.write(render.rows_of(np.hstack([x, y]), precision, sep=",", exact=x.shape[-1]))
         return
     if derivative:
         blocks = [render.rows_of(jac, precision) for jac in y]
@@ -146,20 +146,21 @@ def evaluate_all(records, bound, numbers, input_path, derivative, fmt, precision
 
 def _table(records, bound, x, ys, derivative, vector, precision) -> None:
     f = lambda v: render.number(float(v), precision)  # noqa: E731
+    given = lambda v: render.number(float(v))  # noqa: E731  (inputs as given)
     if not vector:
         title = ", ".join(label(r, p, derivative) for r, p in zip(records, bound))
         columns = ["x"] + [label(r, {}, derivative) for r in records]
-        render.table(title, columns, ([f(x[i])] + [f(y[i]) for y in ys] for i in range(x.size)))
+        render.table(title, columns, ([given(x[i])] + [f(y[i]) for y in ys] for i in range(x.size)))
         return
     r, p, y = records[0], bound[0], ys[0]
     for v in range(x.shape[0]):
         title = label(r, p, derivative) + (f"  vector {v + 1}" if x.shape[0] > 1 else "")
         if derivative:
-            columns = ["∂out_i/∂x_j"] + [f"x{j}={f(x[v, j])}" for j in range(x.shape[1])]
+            columns = ["∂out_i/∂x_j"] + [f"x{j}={given(x[v, j])}" for j in range(x.shape[1])]
             rows = ([f"out{i}"] + [f(c) for c in row] for i, row in enumerate(y[v]))
             render.table(title, columns, rows)
         else:
             n = y.shape[-1]
-            rows = ([str(i), f(x[v, i]) if i < x.shape[1] else "", f(y[v, i])] for i in range(n))
+            rows = ([str(i), given(x[v, i]) if i < x.shape[1] else "", f(y[v, i])] for i in range(n))
             caption = f"value half a = x[:{n}], gate half b = x[{n}:]" if r.shape == "glu" else None
             render.table(title, ["i", "x", "y"], rows, caption)
