@@ -107,11 +107,13 @@ def parse_tokens(tokens: list[str], source: str = "arguments") -> np.ndarray:
     return np.array(out, dtype=np.float64)
 
 
-def parse_rows(buf: bytes, source: str = "stdin") -> np.ndarray:
-    """One vector per non-blank line, all of one length: a 2-D float64 array."""
+def parse_rows(buf: bytes, source: str = "stdin", line_offset: int = 0, width: int | None = None) -> np.ndarray:
+    """One vector per non-blank line, all of one length (``width`` if given): a 2-D float64 array."""
+    fast = _rows_fast(buf, width)
+    if fast is not None:
+        return fast
     rows = []
-    width = None
-    for lineno, line in enumerate(buf.split(b"\n"), start=1):
+    for lineno, line in enumerate(buf.split(b"\n"), start=line_offset + 1):
         if not line.strip():
             continue
         row = parse_flat(line, lineno - 1, source)
@@ -128,8 +130,26 @@ def parse_rows(buf: bytes, source: str = "stdin") -> np.ndarray:
     return np.vstack(rows)
 
 
-def iter_chunks(stream: BinaryIO, size: int = CHUNK) -> Iterator[tuple[bytes, int]]:
-    """Split a byte stream into chunks that end between two numbers.
+_ROW_SEP = re.compile(rb"[ \t]*,[ \t]*|[ \t]+")
+
+
+def _rows_fast(buf: bytes, width: int | None) -> np.ndarray | None:
+    """The rows by one orjson pass where the text is plain numbers in a rectangle; else None."""
+    body = buf.replace(b"\r", b"").strip()
+    if not body or body.translate(None, _NUMERIC_BYTES + b" \t"):
+        return None
+    text = b"[[" + _ROW_SEP.sub(b",", body).replace(b"\n", b"],[") + b"]]"
+    try:
+        arr = np.array(orjson.loads(text), dtype=np.float64)
+    except (orjson.JSONDecodeError, ValueError, TypeError):
+        return None  # a blank line, an empty field, ragged rows: the careful path says which
+    if arr.ndim != 2 or (width is not None and arr.shape[1] != width):
+        return None
+    return arr
+
+
+def iter_chunks(stream: BinaryIO, size: int = CHUNK, lines_only: bool = False) -> Iterator[tuple[bytes, int]]:
+    """Split a byte stream into chunks that end between two numbers (``lines_only``: between two lines).
 
     Yields (chunk, number of newlines before it) so that errors can name lines.
     """
@@ -144,7 +164,7 @@ def iter_chunks(stream: BinaryIO, size: int = CHUNK) -> Iterator[tuple[bytes, in
             data, first = strip_bom(data), False
         data = rest + data
         cut = data.rfind(b"\n")
-        if cut < 0:
+        if cut < 0 and not lines_only:
             m = None
             for m in re.finditer(rb"[\s,]", data):
                 pass
@@ -201,15 +221,71 @@ def read_file(path: str, vector: bool) -> np.ndarray:
     return parse_rows(data, name) if vector else parse_flat(data, 0, name)
 
 
-def load_npy(path: str) -> np.ndarray:
+#: numbers per block when streaming an .npy file or computing a long input
+BLOCK = 1 << 17
+
+
+def iter_input(path: str | None, vector: bool) -> Iterator[np.ndarray]:
+    """The numbers of stdin (``path`` None) or a file, block by block, in bounded memory.
+
+    Elementwise: 1-D float64 blocks; ``vector``: 2-D blocks of whole rows (one vector per line, or
+    the last axis of an .npy array). A bad number raises InputError after the blocks before it
+    (its ``partial`` holds the numbers read before it in its block).
+    """
+    if path is not None and path.lower().endswith(".npy"):
+        yield from _npy_blocks(path, vector)
+        return
+    source, name, csv = (None, "stdin", False) if path is None else open_input(path)
+    import sys
+
+    stream = sys.stdin.buffer if source is None else source
+    width = None
+    try:
+        for i, (chunk, lines_before) in enumerate(iter_chunks(stream, lines_only=vector)):
+            if i == 0 and csv:
+                body = strip_csv_header(chunk)
+                lines_before += int(len(body) != len(chunk))  # the header line
+                chunk = body
+            if vector:
+                rows = parse_rows(chunk, name, lines_before, width)
+                if rows.size:
+                    width = rows.shape[1]
+                    yield rows
+                continue
+            try:
+                yield parse_flat(chunk, lines_before, name)
+            except InputError as exc:
+                if exc.partial is not None and exc.partial.size:
+                    yield exc.partial  # every result before the bad number, then the error
+                raise
+    finally:
+        if source is not None:
+            source.close()
+
+
+def _npy_blocks(path: str, vector: bool) -> Iterator[np.ndarray]:
+    _check_path(path)
+    arr = load_npy(path, mmap=True)
+    if vector:
+        rows = arr.reshape(1, -1) if arr.ndim <= 1 else arr.reshape(-1, arr.shape[-1])
+        step = max(1, BLOCK // max(1, rows.shape[1]))
+        for i in range(0, rows.shape[0], step):
+            yield np.asarray(rows[i:i + step], dtype=np.float64)
+        return
+    flat = arr.reshape(-1)
+    for i in range(0, flat.size, BLOCK):
+        yield np.asarray(flat[i:i + BLOCK], dtype=np.float64)
+
+
+def load_npy(path: str, mmap: bool = False) -> np.ndarray:
     """A .npy file of real numbers (integers or floats) as float64; anything else is refused by name."""
     try:
-        arr = np.load(path, allow_pickle=False)
+        arr = np.load(path, allow_pickle=False, mmap_mode="r" if mmap else None)
     except (ValueError, OSError, EOFError) as exc:
         raise InputError(f"cannot read {path!r} as .npy: {exc}") from None
     if not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
         raise InputError(f"{path!r} holds {arr.dtype} data, expected real numbers (integers or floats)")
-    return np.asarray(arr, dtype=np.float64)
+    return arr if mmap else np.asarray(arr, dtype=np.float64)
 
 
 def strip_csv_header(data: bytes) -> bytes:

@@ -228,6 +228,8 @@ class Function:
 
     def derivative(self, *args: Any, **params: Any) -> Any:
         """f'(x), the Jacobian (vector functions), or dL/dpred (losses)."""
+        if self.shape in ("vector", "glu"):
+            refuse_too_large(self.name, args[0])
         return self._kernels()[1](*args, **self.bind(params))
 
     def kink_points(self, params: Mapping[str, Any] | None = None) -> list[tuple[float, float]]:
@@ -237,6 +239,37 @@ class Function:
 
 
 _KERNEL_CACHE: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {}
+
+#: the largest result computed at once: half of this machine's memory
+def _memory_limit() -> int:
+    import os
+
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2
+    except (ValueError, OSError, AttributeError):
+        return 8 << 30
+
+
+def refuse_too_large(name: str, x: Any) -> None:
+    """A Jacobian that cannot fit in memory is refused before anything is allocated, naming its size."""
+    import numpy as np
+
+    shape = np.shape(x)
+    if not shape:
+        return
+    n = shape[-1]
+    vectors = int(np.prod(shape[:-1], dtype=np.float64)) if len(shape) > 1 else 1
+    entries = vectors * float(n) * float(n)
+    size = entries * 8
+    if size > _memory_limit():
+        from actloss.errors import InputError
+
+        gib = size / 2**30
+        raise InputError(
+            f"the Jacobian of {name} for {vectors:,} vector{'s' if vectors != 1 else ''} of {n:,} numbers has "
+            f"{entries:.3g} entries ({gib:,.0f} GiB), more than this machine's memory can hold; "
+            "evaluate fewer or shorter vectors at a time"
+        )
 
 _REQUIRED_TEXT = ("name", "summary", "kernel", "range")
 

@@ -108,9 +108,37 @@ def rows_of(table: np.ndarray, precision: int | None = None, sep: str = " ", exa
         return b"".join(sepb.join(cells) + b"\n" for cells in zip(*cols))
     if m == 1:
         return lines_of(table[:, 0], precision)
+    if precision is None:
+        return _rows_fast(table, sep)
     flat = lines_of(table.reshape(-1), precision).split(b"\n")[:-1]
     sepb = sep.encode()
     return b"".join(sepb.join(flat[i * m : (i + 1) * m]) + b"\n" for i in range(n))
+
+
+def _rows_fast(table, sep: str) -> bytes:
+    """Rows of shortest round-trip numbers by one orjson pass ([[a,b],[c,d]] -> 'a b\\nc d\\n')."""
+    import numpy as np
+    import orjson
+
+    table = np.ascontiguousarray(table, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        a = np.abs(table)
+        own = ~((a >= _OWN_HIGH) | (a < _OWN_LOW))  # also true for nan
+    own |= np.isinf(table)
+    marked = table
+    if own.any():
+        marked = table.copy()
+        marked[own] = np.nan  # printed as null, then replaced by repr
+    text = orjson.dumps(marked, option=orjson.OPT_SERIALIZE_NUMPY)[2:-2].replace(b"],[", b"\n")
+    if sep != ",":
+        text = text.replace(b",", sep.encode())
+    if own.any():
+        parts = text.split(b"null")
+        pieces = [b""] * (2 * len(parts) - 1)
+        pieces[0::2] = parts
+        pieces[1::2] = [repr(v).encode() for v in table[own].tolist()]
+        text = b"".join(pieces)
+    return text + b"\n"
 
 
 def json_number(v: float, precision: int | None = None):
@@ -203,3 +231,106 @@ def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[str
     console.print(t)
     if caption:
         console.print(Text(caption))
+
+
+# ---------------------------------------------------------------------------
+# JSON documents with arrays too large to hold: streamed from temporary files
+# ---------------------------------------------------------------------------
+
+class Spill:
+    """A float64 array built block by block in a temporary file (rows along the first axis)."""
+
+    def __init__(self, directory: str, name: str) -> None:
+        import os
+
+        self.path = os.path.join(directory, name)
+        self._fh = open(self.path, "wb")
+        self.count = 0
+        self.tail: tuple[int, ...] | None = None
+
+    def append(self, block) -> None:
+        import numpy as np
+
+        block = np.ascontiguousarray(block, dtype=np.float64)
+        if block.ndim == 0:
+            block = block.reshape(1)
+        self.tail = block.shape[1:]
+        self.count += block.shape[0]
+        self._fh.write(memoryview(block).cast("B"))
+
+    def blocks(self, rows: int = 1 << 15):
+        """The array again, ``rows`` rows at a time."""
+        import numpy as np
+
+        self._fh.close()
+        per = int(np.prod(self.tail or ())) or 1
+        with open(self.path, "rb") as fh:
+            while True:
+                data = fh.read(rows * per * 8)
+                if not data:
+                    return
+                yield np.frombuffer(data, dtype=np.float64).reshape((-1,) + tuple(self.tail or ()))
+
+
+class Rounded:
+    """A spilled array printed with ``precision`` significant digits."""
+
+    def __init__(self, spill: Spill, precision: int | None) -> None:
+        self.spill, self.precision = spill, precision
+
+
+def _indented_block(block, depth: int, precision: int | None) -> bytes:
+    """The elements of a block as orjson indents them inside a list at ``depth``, without the brackets."""
+    import numpy as np
+    import orjson
+
+    if precision is None and np.isfinite(block).all():
+        text = orjson.dumps(block, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_INDENT_2)
+    else:
+        text = orjson.dumps(json_array(block, precision), option=orjson.OPT_INDENT_2)
+    inner = text[2:-2] if text.startswith(b"[\n") else text[1:-1]  # drop "[\n" and "\n]"
+    pad = b"  " * depth
+    return pad + inner.replace(b"\n", b"\n" + pad)
+
+
+def _write_value(obj, depth: int, out) -> None:
+    import orjson
+
+    pad = b"  " * depth
+    if isinstance(obj, (Spill, Rounded)):
+        spill, precision = (obj.spill, obj.precision) if isinstance(obj, Rounded) else (obj, None)
+        if spill.count == 0:
+            out.write(b"[]")
+            return
+        out.write(b"[\n")
+        first = True
+        for block in spill.blocks():
+            if not first:
+                out.write(b",\n")
+            out.write(_indented_block(block, depth, precision))
+            first = False
+        out.write(b"\n" + pad + b"]")
+    elif isinstance(obj, dict) and obj:
+        out.write(b"{\n")
+        for i, (k, v) in enumerate(obj.items()):
+            out.write(pad + b"  " + orjson.dumps(k) + b": ")
+            _write_value(v, depth + 1, out)
+            out.write(b",\n" if i < len(obj) - 1 else b"\n")
+        out.write(pad + b"}")
+    elif isinstance(obj, list) and obj:
+        out.write(b"[\n")
+        for i, v in enumerate(obj):
+            out.write(pad + b"  ")
+            _write_value(v, depth + 1, out)
+            out.write(b",\n" if i < len(obj) - 1 else b"\n")
+        out.write(pad + b"]")
+    else:
+        out.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n" + pad))
+
+
+def write_json(obj) -> None:
+    """``obj`` as :func:`json` would print it, its :class:`Spill` arrays streamed from their files."""
+    sys.stdout.flush()
+    out = sys.stdout.buffer
+    _write_value(obj, 0, out)
+    out.write(b"\n")

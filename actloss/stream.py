@@ -44,13 +44,22 @@ def run(
         if first.size:
             out.write(render(compute(first)))
         raise
-    if second is None or not hasattr(os, "fork"):
+    if second is None or not hasattr(os, "fork") or not _has_fd(out):
         for x in _chain(first, second, chunks):
             if x.size:
                 out.write(render(compute(x)))
                 total += x.size
         return total
     return _two_process(_chain(first, second, chunks), compute, render, out)
+
+
+def _has_fd(out) -> bool:
+    """A forked writer shares only a real file descriptor (not an in-memory buffer)."""
+    try:
+        out.fileno()
+    except (AttributeError, OSError, ValueError):
+        return False
+    return True
 
 
 def _chain(first, second, rest):

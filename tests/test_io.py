@@ -164,3 +164,55 @@ def test_npy_pickled_or_truncated(tmp_path):
     truncated = tmp_path / "cut.npy"
     truncated.write_bytes(good.read_bytes()[:200])
     assert "cannot read" in _error("eval", "relu", "--input", str(truncated))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 30), st.integers(2, 6), st.data())
+def test_rows_of_is_repr(n, m, data):
+    values = data.draw(st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=n * m, max_size=n * m))
+    table = np.array(values, dtype=np.float64).reshape(n, m)
+    expected = "".join(" ".join(repr(v) for v in row) + "\n" for row in table.tolist()).encode()
+    assert render.rows_of(table) == expected
+    assert render.rows_of(table, sep=",") == expected.replace(b" ", b",")
+
+
+def test_vectors_stream_in_blocks_like_one_read(tmp_path):
+    rng = np.random.default_rng(3)
+    v = rng.standard_normal((40_000, 3))  # several chunks of text
+    text = "\n".join(" ".join(repr(c) for c in row) for row in v.tolist()) + "\n"
+    path = tmp_path / "v.txt"
+    path.write_text(text)
+    np.save(tmp_path / "v.npy", v)
+    from actloss.registry import get
+
+    expected = "".join(" ".join(repr(c) for c in row) + "\n" for row in get("softmax").value(v).tolist())
+    for args, stdin in ((["eval", "softmax"], text), (["eval", "softmax", "--input", str(path)], ""),
+                        (["eval", "softmax", "--input", str(tmp_path / "v.npy")], "")):
+        r = invoke(*args, stdin=stdin)
+        assert r.code == 0 and r.out == expected, r.err
+    csv = invoke("grad", "softmax", "--format", "csv", "--input", str(tmp_path / "v.npy"))
+    lines = csv.out.splitlines()
+    assert lines[0] == "vector,row,d_x0,d_x1,d_x2" and len(lines) == 1 + 3 * 40_000
+    assert lines[-1].startswith("39999,2,")
+
+
+def test_json_streams_the_same_document(tmp_path):
+    """The JSON written block by block is the document orjson writes for the whole arrays."""
+    import json as _json
+
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal(300_000) * 10
+    np.save(tmp_path / "x.npy", x)
+    r = invoke("eval", "gelu", "silu", "--format", "json", "--input", str(tmp_path / "x.npy"))
+    assert r.code == 0
+    from actloss.registry import get
+
+    doc = [{"function": n, "parameters": p, "quantity": "value", "x": x.tolist(), "y": get(n).value(x).tolist()}
+           for n, p in (("gelu", {"approximate": "none"}), ("silu", {"beta": 1.0}))]
+    assert r.out.encode() == render.dumps_json(doc)
+    assert _json.loads(r.out)[1]["y"][:3] == get("silu").value(x[:3]).tolist()
+
+
+def test_a_jacobian_too_large_is_refused_before_anything_is_allocated():
+    r = invoke("grad", "softmax", "--", *["0"] * 100_000)
+    assert r.code == 2 and "has 1e+10 entries (75 GiB)" in r.err

@@ -96,7 +96,4 @@ def _run(names, numbers, params, input_path, fmt, precision, derivative: bool, p
             f"no input numbers: give them after -- (actloss {command} {names[0]} -- 0.5), "
             "with --input FILE, or on stdin"
         )
-    streamable = not numbers and not (input_path or "").lower().endswith(".npy")
-    if streamable and not vector and fmt in ("plain", "csv"):
-        return output.stream_elementwise(records, bound, derivative, fmt, precision, input_path)
-    output.evaluate_all(records, bound, numbers, input_path, derivative, fmt, precision, vector, auto_table)
+    output.evaluate(records, bound, numbers, input_path, derivative, fmt, precision, vector, auto_table)

@@ -27,121 +27,144 @@ def compute(record, params, x, derivative: bool):
     return fn(x, **params)
 
 
-def stream_elementwise(records, bound, derivative, fmt, precision, path=None) -> None:
-    """Chunked stdin (or a text/CSV file) -> stdout for elementwise functions.
-
-    Memory stays bounded whatever the input's length; long inputs use two cores (``actloss.stream``).
-    """
-    from actloss import stream
-
-    source, name, csv = (sys.stdin.buffer, "stdin", False) if path is None else io.open_input(path)
-
-    def chunks():
-        for i, (chunk, lines_before) in enumerate(io.iter_chunks(source)):
-            if i == 0 and csv:
-                body = io.strip_csv_header(chunk)
-                lines_before += int(len(body) != len(chunk))  # the header line
-                chunk = body
-            try:
-                yield io.parse_flat(chunk, lines_before, name)
-            except InputError as exc:
-                if exc.partial is not None and exc.partial.size:
-                    yield exc.partial  # every result before the bad number, then the error
-                raise
-
-    def compute_rows(x):
-        ys = [compute(r, p, x, derivative) for r, p in zip(records, bound)]
-        return np.column_stack(([x] if fmt == "csv" else []) + ys)
-
-    header = [_csv_header(records, derivative)] if fmt == "csv" else []
-
-    def text_of(rows):
-        text = render.rows_of(rows, precision, sep="," if fmt == "csv" else " ", exact=int(fmt == "csv"))
-        return header.pop() + text if header else text
-
-    try:
-        if stream.run(chunks(), compute_rows, text_of, sys.stdout.buffer) == 0:
-            raise InputError("no numbers on stdin" if path is None else f"no numbers in {path!r}")
-    finally:
-        if path is not None:
-            source.close()
-
-
 def _csv_header(records, derivative) -> bytes:
     return (",".join(["x"] + [_column(r, derivative) for r in records]) + "\n").encode()
-
-
-def _read_input(numbers, input_path, vector):
-    if numbers:
-        x = io.parse_tokens(numbers)
-        source = "the arguments"
-        if vector:
-            x = x.reshape(1, -1)
-    elif input_path:
-        x = io.read_file(input_path, vector)
-        source = repr(input_path)
-    else:
-        data = io.read_stdin()
-        x = io.parse_rows(data) if vector else io.parse_flat(data)
-        source = "stdin"
-    if x.size == 0:
-        raise InputError(f"no numbers in {source}")
-    return x
 
 
 #: beyond this many rows a table on a terminal is no help: print plain lines unless asked
 TABLE_ROWS = 1000
 
 
-def evaluate_all(records, bound, numbers, input_path, derivative, fmt, precision, vector, auto_table=False) -> None:
-    x = _read_input(numbers, input_path, vector)
-    if auto_table and x.shape[0] > TABLE_ROWS:
-        fmt = "plain"
-    ys = [compute(r, p, x, derivative) for r, p in zip(records, bound)]
-    out = sys.stdout.buffer
+def _blocks(numbers, input_path, vector):
+    """The input, block by block: the numbers after --, a file, or stdin (never all in memory)."""
+    if numbers:
+        x = io.parse_tokens(numbers)
+        yield x.reshape(1, -1) if vector else x
+        return
+    yield from io.iter_input(input_path, vector)
+
+
+def _nothing(numbers, input_path) -> InputError:
+    source = "the arguments" if numbers else (repr(input_path) if input_path else "stdin")
+    return InputError(f"no numbers in {source}" if input_path or numbers else "no numbers on stdin")
+
+
+def evaluate(records, bound, numbers, input_path, derivative, fmt, precision, vector, auto_table=False) -> None:
+    """Compute and print, block by block: memory stays bounded whatever the input's length."""
+    blocks = _blocks(numbers, input_path, vector)
+    if fmt == "table":
+        x = _gather(blocks, vector)
+        if x.shape[0] == 0:
+            raise _nothing(numbers, input_path)
+        if not (auto_table and x.shape[0] > TABLE_ROWS):
+            ys = [compute(r, p, x, derivative) for r, p in zip(records, bound)]
+            return _table(records, bound, x, ys, derivative, vector, precision)
+        fmt, blocks = "plain", iter([x])
     if fmt == "json":
+        return _json(records, bound, blocks, derivative, precision, vector, numbers, input_path)
+    from itertools import chain
+
+    from actloss import stream
+
+    first = next(blocks, None)
+    if first is None:
+        raise _nothing(numbers, input_path)
+    width = first.shape[1] if vector else 1
+    if vector and derivative:  # a Jacobian per vector: blocks of at most ~2 million entries
+        blocks = _rechunk(chain([first], blocks), max(1, (2 << 20) // max(1, width * width)))
+        first = next(blocks)
+    compute_rows, text_of = _plain_or_csv(records, bound, derivative, fmt, precision, vector, width)
+    if stream.run(chain([first], blocks), compute_rows, text_of, sys.stdout.buffer) == 0:
+        raise _nothing(numbers, input_path)
+
+
+def _rechunk(blocks, rows: int):
+    for b in blocks:
+        for i in range(0, b.shape[0], rows):
+            yield b[i:i + rows]
+
+
+def _gather(blocks, vector):
+    parts = [b for b in blocks if b.size]
+    if not parts:
+        return np.empty((0, 0) if vector else 0)
+    return np.concatenate(parts) if len(parts) > 1 else parts[0]
+
+
+def _plain_or_csv(records, bound, derivative, fmt, precision, vector, n_in):
+    """(compute: a block of inputs -> 2-D rows of numbers, render: rows -> text), for actloss.stream.
+
+    ``n_in``: the length of each input vector (vector functions).
+    """
+    csv = fmt == "csv"
+    sep = "," if csv else " "
+    state = {"header": csv, "vectors": 0}
+    n_out = compute(records[0], bound[0], np.zeros((1, n_in)), False).shape[-1] if vector else 1
+
+    def compute_rows(x):
+        ys = [compute(r, p, x, derivative) for r, p in zip(records, bound)]
+        if not vector:
+            return np.column_stack(([x] if csv else []) + ys)
+        y = ys[0]
+        if derivative:  # the Jacobians, one row of each per line
+            return y.reshape(-1, y.shape[-1])
+        return np.hstack([x, y]) if csv else y
+
+    def text_of(rows):
+        head = b""
+        if vector and derivative:
+            n, m = n_in, n_out  # each Jacobian: n_out rows of n_in
+            if csv:
+                if state["header"]:
+                    head = (",".join(["vector", "row"] + [f"d_x{j}" for j in range(n)]) + "\n").encode()
+                k = rows.shape[0] // m
+                first = state["vectors"]
+                lines = render.rows_of(rows, precision, sep=",").split(b"\n")[:-1]
+                body = b"".join(f"{first + v},{i},".encode() + lines[v * m + i] + b"\n" for v in range(k) for i in range(m))
+            else:
+                lines = render.rows_of(rows, precision).split(b"\n")[:-1]
+                k = len(lines) // m
+                body = b"".join(("\n" if state["vectors"] + v else "").encode() + b"\n".join(lines[v * m:(v + 1) * m]) + b"\n"
+                                for v in range(k))
+            state["vectors"] += rows.shape[0] // m
+        elif vector and csv:
+            if state["header"]:
+                head = (",".join([f"x{j}" for j in range(n_in)] + [f"y{j}" for j in range(n_out)]) + "\n").encode()
+            body = render.rows_of(rows, precision, sep=",", exact=n_in)
+        else:
+            if state["header"]:
+                head = _csv_header(records, derivative)
+            body = render.rows_of(rows, precision, sep=sep, exact=int(csv and not vector))
+        state["header"] = False
+        return head + body
+
+    return compute_rows, text_of
+
+
+def _json(records, bound, blocks, derivative, precision, vector, numbers, input_path) -> None:
+    """One JSON document, the arrays kept in temporary files until written (bounded memory)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="actloss-") as tmp:
+        xs = render.Spill(tmp, "x")
+        ys = [render.Spill(tmp, f"y{i}") for i in range(len(records))]
+        if vector and derivative:
+            blocks = _rechunk(blocks, 1 << 10)
+        for x in blocks:
+            if not x.size:
+                continue
+            xs.append(x)
+            for spill, r, p in zip(ys, records, bound):
+                spill.append(compute(r, p, x, derivative))
+        if xs.count == 0:
+            raise _nothing(numbers, input_path)
+        quantity = ("jacobian" if vector else "derivative") if derivative else "value"
         objs = [
-            {
-                "function": r.name,
-                "parameters": {k: render.param_json(v) for k, v in p.items()},
-                "quantity": ("jacobian" if vector else "derivative") if derivative else "value",
-                "x": render.json_array(x),  # the inputs as given
-                "y": render.json_array(y, precision),
-            }
+            {"function": r.name, "parameters": {k: render.param_json(v) for k, v in p.items()},
+             "quantity": quantity, "x": xs, "y": render.Rounded(y, precision)}
             for r, p, y in zip(records, bound, ys)
         ]
-        out.write(render.dumps_json(objs[0] if len(objs) == 1 else objs))
-        return
-    if fmt == "table":
-        return _table(records, bound, x, ys, derivative, vector, precision)
-    if not vector:
-        if fmt == "csv":
-            out.write(_csv_header(records, derivative))
-            out.write(render.rows_of(np.column_stack([x] + ys), precision, sep=",", exact=1))
-        elif len(ys) == 1:
-            out.write(render.lines_of(ys[0], precision))
-        else:
-            out.write(render.rows_of(np.column_stack(ys), precision))
-        return
-    y = ys[0]
-    n = x.shape[-1]
-    if fmt == "csv":
-        if derivative:
-            head = ["vector", "row"] + [f"d_x{j}" for j in range(n)]
-            out.write((",".join(head) + "\n").encode())
-            for v, jac in enumerate(y):
-                for i, row in enumerate(jac):
-                    out.write(f"{v},{i},".encode() + render.rows_of(row.reshape(1, -1), precision, sep=","))
-        else:
-            head = [f"x{j}" for j in range(n)] + [f"y{j}" for j in range(y.shape[-1])]
-            out.write((",".join(head) + "\n").encode())
-            out.write(render.rows_of(np.hstack([x, y]), precision, sep=",", exact=x.shape[-1]))
-        return
-    if derivative:
-        blocks = [render.rows_of(jac, precision) for jac in y]
-        out.write(b"\n".join(blocks))
-    else:
-        out.write(render.rows_of(y, precision))
+        render.write_json(objs[0] if len(objs) == 1 else objs)
 
 
 def _table(records, bound, x, ys, derivative, vector, precision) -> None:
