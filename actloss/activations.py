@@ -8,7 +8,7 @@ JAX and Keras, and the paper that introduced it.
 
 from __future__ import annotations
 
-from actloss import constants
+from actloss.constants import SELU_ALPHA, SELU_SCALE
 from actloss.errors import ParameterError, arg
 from actloss.registry import REGISTRY, Formula, Function, Param
 
@@ -66,7 +66,6 @@ def _ordered_le(lo: str, hi: str):
     return check
 
 
-SELU_ALPHA, SELU_SCALE = constants.SELU_ALPHA, constants.SELU_SCALE
 
 # ---------------------------------------------------------------------------
 # sigmoid-like

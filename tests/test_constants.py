@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from mpmath import mp
 
-from actloss import constants as C
+import actloss.constants as C
 
 ROOT = Path(__file__).resolve().parent.parent
 
