@@ -174,7 +174,8 @@ def _elementwise_pair(name: str, default_reduction: str = "mean"):
     def grad2(pred, target, reduction=default_reduction, **params):
         parts = L.parts(name, pred, target, **params)  # checks the inputs as the loss does
         params.pop("reduction", None)
-        h, l = ELEMENTWISE[name](pred, target, parts, **params)
+        with np.errstate(all="ignore"):  # inf and nan are results here, not warnings
+            h, l = ELEMENTWISE[name](pred, target, parts, **params)
         return _finish(h, l, parts, reduction)
 
     grad2.__name__ = name + "_grad2"
@@ -237,6 +238,7 @@ def ce_grad2(pred, target, reduction="mean", logits=False, label_smoothing=0.0, 
             h, l = two_prod(pi, np.where(eye, qi, -pj))
             sh, sl = two_prod(h, np.broadcast_to(S, h.shape))
             sl = sl + l * S
+            sh = np.where(np.isnan(pred).any(axis=-1)[..., None, None], np.nan, sh)  # a NaN logit: a NaN block
             return _finish(sh, sl, parts, reduction)
         d = _over_square(A, 0.0, pred, 0.0)
         d = np.where(A == 0, 0.0, np.where(pred == 0, np.inf, d))

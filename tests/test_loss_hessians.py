@@ -222,3 +222,15 @@ def test_l1_and_hinge_kinks_follow_pytorchs_double_backward():
 def test_losses_without_a_second_derivative_say_so(name):
     with pytest.raises(ParameterError, match="has no second derivative"):
         get(name).derivative([[0.5, 0.5]], [[0.5, 0.5]], order=2)
+
+
+def test_nan_propagates_and_no_warnings():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        h = get("ce").derivative([[np.nan, 0.0], [1.0, 2.0]], [0, 1], order=2, logits=True, reduction="none")
+        assert np.isnan(h[0]).all() and np.isfinite(h[1]).all()
+        g = get("huber").derivative([1e308, -1e308, np.nan], [-1e308, 1e308, 0.0], order=2, reduction="none")
+        assert g[:2].tolist() == [0.0, 0.0] and np.isnan(g[2])
+        assert np.isnan(get("bce").derivative([np.nan], [0.5], order=2, logits=True)[0])
