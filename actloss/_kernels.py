@@ -1,14 +1,16 @@
-"""Elementwise activation kernels: value and derivative side by side.
+"""Elementwise activation kernels: value, derivative and second derivative side by side
+(``NAME``, ``NAME_grad``, ``NAME_grad2``).
 
 Every kernel takes a float64 array (any shape) and keyword parameters and
 returns a float64 array of the same shape. Contract (tests/test_accuracy.py,
-against mpmath at 256 bits):
+against mpmath at 256 bits), for f, f' and f'' alike:
 
 * within 4 ulp of the exactly rounded result for every float64 input where
   that result is normal; absolute error <= 2**-1022 where it is subnormal or
   underflows; within 1e-3 of a zero of a derivative, absolute error <= 4*2**-52;
 * no NaN from finite input, no warnings, +-inf give the limits, NaN propagates;
-* derivatives at kinks follow PyTorch autograd (stated on each record).
+* derivatives at kinks follow PyTorch autograd, second derivatives its double
+  backward (stated on each record); zeros carry PyTorch's sign (relu(-0.0) = -0.0).
 
 Techniques:
 
@@ -23,8 +25,9 @@ Techniques:
 * GELU uses a vectorised port of the fdlibm erf/erfc rational approximations,
   with exp(-x*x/2) taken from the exact double-double x*x;
 * near the zero of a derivative with a cancelling formula (gelu', silu',
-  mish', gelu-tanh') a polynomial in the distance to the zero, fitted offline
-  with mpmath (tools/root_polynomials.py), gives full relative accuracy.
+  mish', gelu-tanh', and silu'', mish'', gelu-tanh'') a polynomial in the
+  distance to the zero, fitted offline with mpmath (tools/root_polynomials.py),
+  gives full relative accuracy.
 """
 
 from __future__ import annotations

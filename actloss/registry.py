@@ -235,11 +235,17 @@ class Function:
         """f'(x), the Jacobian (vector functions), or dL/dpred (losses); with ``order=2``
         f''(x) of an elementwise activation, or the second derivative of a loss with
         respect to pred (its Hessian diagonal, or per-sample Hessians where stated)."""
+        self.check_order(order)
         if order == 1:
             return self._kernels()[1](*args, **self.bind(params))
+        return self._second()(*args, **self.bind(params))
+
+    def check_order(self, order: Any) -> None:
+        """ParameterError unless ``order`` is 1, or 2 for a function with a second derivative."""
+        if order not in (1, 2) or isinstance(order, bool):
+            raise ParameterError(f"{arg('order')} must be 1 or 2, got {order!r}")
         if order == 2:
-            return self._second()(*args, **self.bind(params))
-        raise ParameterError(f"{arg('order')} must be 1 or 2, got {order!r}")
+            self._second()
 
     def has_second_derivative(self) -> bool:
         module, _, fn = self.kernel.partition(":")
@@ -253,7 +259,7 @@ class Function:
             if cached is None:
                 raise ParameterError(
                     f"{self.name} has no second derivative in actloss ({arg('order', 2)} takes an elementwise "
-                    f"activation or loss); use {arg('order', 1)}"
+                    f"activation, an elementwise loss or ce); use {arg('order', 1)}"
                 )
             _KERNEL2_CACHE[self.kernel] = cached
         return cached

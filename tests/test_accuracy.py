@@ -1,9 +1,9 @@
-"""Accuracy of every elementwise activation and its derivative against mpmath.
+"""Accuracy of every elementwise activation, its derivative and its second derivative against mpmath.
 
 Bound (product specification): within 4 ulp of the exactly rounded result
 where that result is a normal float64; absolute error <= 2**-1022 where it is
 subnormal or underflows; within 1e-3 of a zero of a derivative an absolute
-error of 4*2**-52 is accepted.  See ``reference.score``.
+error of 4*2**-52 is accepted (near a zero of the second derivative likewise).  See ``reference.score``.
 
 Every elementwise record of the registry is checked automatically (default
 parameters and the non-default sets listed in ``reference.REFERENCES``) on a
