@@ -1,14 +1,16 @@
-"""Elementwise activation kernels: value and derivative side by side.
+"""Elementwise activation kernels: value, derivative and second derivative side by side
+(``NAME``, ``NAME_grad``, ``NAME_grad2``).
 
 Every kernel takes a float64 array (any shape) and keyword parameters and
 returns a float64 array of the same shape. Contract (tests/test_accuracy.py,
-against mpmath at 256 bits):
+against mpmath at 256 bits), for f, f' and f'' alike:
 
 * within 4 ulp of the exactly rounded result for every float64 input where
   that result is normal; absolute error <= 2**-1022 where it is subnormal or
   underflows; within 1e-3 of a zero of a derivative, absolute error <= 4*2**-52;
 * no NaN from finite input, no warnings, +-inf give the limits, NaN propagates;
-* derivatives at kinks follow PyTorch autograd (stated on each record).
+* derivatives at kinks follow PyTorch autograd, second derivatives its double
+  backward (stated on each record); zeros carry PyTorch's sign (relu(-0.0) = -0.0).
 
 Techniques:
 
@@ -23,8 +25,9 @@ Techniques:
 * GELU uses a vectorised port of the fdlibm erf/erfc rational approximations,
   with exp(-x*x/2) taken from the exact double-double x*x;
 * near the zero of a derivative with a cancelling formula (gelu', silu',
-  mish', gelu-tanh') a polynomial in the distance to the zero, fitted offline
-  with mpmath (tools/root_polynomials.py), gives full relative accuracy.
+  mish', gelu-tanh', and silu'', mish'', gelu-tanh'') a polynomial in the
+  distance to the zero, fitted offline with mpmath (tools/root_polynomials.py),
+  gives full relative accuracy.
 """
 
 from __future__ import annotations
@@ -35,24 +38,24 @@ import math
 import numpy as np
 
 from actloss._dd import div_dd, div_dd_dd, fast_two_sum, square, two_prod, two_prod_const, two_prod_scaled, two_sum
+from actloss.constants import (  # each stated once, with its source
+    GELU_TANH_C,
+    INV_LN2,
+    INV_SQRT2,
+    INV_SQRT_2PI,
+    LN2_HI,
+    LN2_LO,
+    QUICK_GELU_BETA,
+    SELU_ALPHA,
+    SELU_SCALE,
+    SELU_SCALE_ALPHA,
+    SQRT_2_OVER_PI,
+    TWO_OVER_PI,
+    TWO_OVER_SQRT_PI,
+)
 
-# double-double constants (hi, lo)
-INV_SQRT2 = (0.7071067811865476, -4.833646656726457e-17)
-SQRT_2_OVER_PI = (0.7978845608028654, -4.98465440455546e-17)
-INV_SQRT_2PI = (0.3989422804014327, -2.49232720227773e-17)
-TWO_OVER_SQRT_PI = (1.1283791670955126, 1.533545961316588e-17)
-
-# ln 2 split so that k * LN2_HI is exact for |k| < 2**21 (fdlibm's split)
-LN2_HI = 6.93147180369123816490e-01
-LN2_LO = 1.90821492927058770002e-10
-INV_LN2 = 1.4426950408889634
-
-# SELU constants (Klambauer et al. 2017), as PyTorch's float64 values
-SELU_ALPHA = 1.6732632423543772848170429916717
-SELU_SCALE = 1.0507009873554804934193349852946
-SELU_LA = two_prod(np.float64(SELU_SCALE), np.float64(SELU_ALPHA))  # lambda*alpha, exact
-
-GELU_C = 0.044715  # the float constant of the tanh approximation, as every implementation uses it
+SELU_LA = SELU_SCALE_ALPHA  # lambda*alpha, exact
+GELU_C = GELU_TANH_C
 
 
 def _arr(x):
@@ -65,6 +68,12 @@ def _keep_nan(x, y):
     if nan.any():
         y = np.where(nan, np.nan, y)
     return y
+
+
+def _signed_zero(x, y):
+    """A zero result takes the sign of x (+-0 in, +-0 out; -0.0 where x < 0 underflows), as
+    PyTorch's x * sigma(x)-like functions give it."""
+    return np.where(y == 0, x * 0.0, y)
 
 
 def _limits(x, y, at_neg_inf, at_pos_inf):
@@ -229,6 +238,51 @@ def _horner(coefs, t):
     return acc
 
 
+
+# ---------------------------------------------------------------------------
+# second derivatives: shared pieces
+# ---------------------------------------------------------------------------
+
+def _zero2(x):
+    """f'' of a piecewise-linear function: 0 wherever it exists (PyTorch's double backward at the kinks)."""
+    x = _arr(x)
+    return _keep_nan(x, np.zeros_like(x))
+
+
+def _inv_dd(h, l):
+    """1/(h + l) as a double-double (h > 0)."""
+    r = 1.0 / h
+    p, pe = _two_prod_safe(r, h)
+    return r, (((1.0 - p) - pe) - r * l) / h
+
+
+def _cube_1p(e):
+    """(1 + e)**3 as a double-double, 0 <= e <= 1."""
+    s, t = fast_two_sum(1.0, e)
+    s2, s2l = two_prod(s, s)
+    s2l = s2l + 2.0 * s * t
+    return _ddm(s2, s2l, s, t)
+
+
+def _sigmoid2_abs(ah, al, c=1.0):
+    """c e (1 - e)/(1 + e)**3 with e = exp(-a), a = ah + al >= 0 (-sigma''(a) for c = 1):
+
+    e and 1 - e = -expm1(-a) are each within half an ulp (ah exact, al to first order),
+    their product and the cube of 1 + e are double-doubles: one rounding at the end.
+    Beyond a = 700 (where e is subnormal, but c e may not be) c exp(-a) itself.
+    """
+    e0 = np.exp(-ah)
+    e = e0 - e0 * al
+    em = -np.expm1(-ah) + e0 * al
+    nh, nl = two_prod(e, em)
+    if c != 1.0:
+        nh, nl = _ddm(nh, nl, c, 0.0)
+    y = div_dd_dd(nh, nl, *_cube_1p(e))
+    deep = ah > 700.0
+    if deep.any():
+        y[deep] = _exp_mul(np.float64(c), -ah[deep], -al[deep])
+    return y
+
 # ---------------------------------------------------------------------------
 # polynomials around the zeros of cancelling derivatives
 # ---------------------------------------------------------------------------
@@ -300,6 +354,17 @@ def sigmoid_grad(x):
         return _over_1p_sq(np.exp(-np.abs(x)))
 
 
+@_blockwise
+def sigmoid_grad2(x):
+    """sigma''(x) = sigma(x) sigma(-x) (sigma(-x) - sigma(x)) = -sign(x) e (1 - e)/(1 + e)**3, e = exp(-|x|)."""
+    with np.errstate(all="ignore"):
+        x = _arr(x)
+        a = np.abs(x)
+        r = _sigmoid2_abs(a, np.zeros_like(a))
+        return np.where(x > 0, -r, r)
+
+
+
 def tanh(x):
     with np.errstate(all="ignore"):
         return np.tanh(_arr(x))
@@ -310,6 +375,18 @@ def tanh_grad(x):
     with np.errstate(all="ignore"):
         x = _arr(x)
         return 4.0 * _over_1p_sq(np.exp(-2.0 * np.abs(x)))
+
+
+@_blockwise
+def tanh_grad2(x):
+    """tanh''(x) = -2 tanh(x) sech(x)**2 = -8 sign(x) e (1 - e)/(1 + e)**3, e = exp(-2|x|)
+    (-0.0 at +0 and +0.0 at -0, as PyTorch)."""
+    with np.errstate(all="ignore"):
+        x = _arr(x)
+        a = 2.0 * np.abs(x)
+        r = _sigmoid2_abs(a, np.zeros_like(a), 8.0)
+        return -np.copysign(r, x)
+
 
 
 @_blockwise
@@ -336,6 +413,21 @@ def softsign_grad(x):
 
 
 @_blockwise
+def softsign_grad2(x):
+    """softsign''(x) = -2 sign(x)/(1 + |x|)**3; -0.0 at +-0 (PyTorch: autograd's sign(0) = 0)."""
+    with np.errstate(all="ignore"):
+        x = _arr(x)
+        s, t = two_sum(1.0, np.abs(x))
+        rh, rl = _inv_dd(s, t)
+        r2h, r2l = _ddm(rh, rl, rh, rl)
+        r3h, r3l = _ddm(r2h, r2l, rh, rl)
+        r3 = 2.0 * (r3h + r3l)
+        y = np.where(x > 0, -r3, np.where(x < 0, r3, -0.0))
+        return _keep_nan(x, _limits(x, y, 0.0, -0.0))
+
+
+
+@_blockwise
 def log_sigmoid(x):
     with np.errstate(all="ignore"):
         x = _arr(x)
@@ -346,6 +438,12 @@ def log_sigmoid(x):
 def log_sigmoid_grad(x):
     """(log σ)'(x) = σ(−x)."""
     return sigmoid(-_arr(x))
+
+
+def log_sigmoid_grad2(x):
+    """(log sigma)''(x) = -sigma(x) sigma(-x) = -sigma'(x)."""
+    return -sigmoid_grad(x)
+
 
 
 # ---------------------------------------------------------------------------
@@ -377,6 +475,7 @@ def silu(x, beta=1.0):
             y[deep] = _exp_mul(x[deep], uh[deep], ul[deep])
         at_neg = -0.0 if beta > 0 else (-np.inf if beta < 0 else -np.inf)
         at_pos = np.inf if beta >= 0 else 0.0
+        y = _signed_zero(x, y)  # silu(-0.0) = -0.0, as PyTorch
         return _keep_nan(x, _limits(x, y, at_neg, at_pos))
 
 
@@ -403,7 +502,65 @@ def silu_grad(x, beta=1.0):
         return _keep_nan(x, _limits(x, y, lim_neg, lim_pos))
 
 
-QUICK_GELU_BETA = 1.702
+# s''(u) = sigma'(u) (2 - u tanh(u/2)), s(u) = u sigma(u), near its zero (in a = |u|)
+# zero 2.39935728051546766783274; largest relative error of the fits 6.45e-20
+_SILU_ROOT2 = _Pieces((
+    (1.9493572805154677, 2.1893572805154675, 2.0693359375, 0.0, False, (
+        -2.0556477357663873e-06, 8.23208027142212e-06, -7.637582619901291e-06,
+        -5.5847160627981364e-05, 0.00026278163582517486, -0.00035265451501073636,
+        -0.0011778635714226825, 0.006559570090871337, -0.010482317255479982,
+        -0.014852172344258443, 0.09572268375088074, -0.14871066517743697,
+        0.03928629338581629,
+    )),
+    (2.1893572805154675, 2.6093572805154674, 2.3993572805154675, 1.8464872855353363e-16, True, (
+        3.112089594338615e-07, -1.1917712973922118e-06, 1.2463412462433375e-06,
+        8.432447875925422e-06, -4.745074755187352e-05, 9.64405911055292e-05,
+        0.00011513070201968769, -0.001366369691213328, 0.0038628167768299166,
+        -0.0018366701447629725, -0.022487259234225326, 0.07629586548655085,
+        -0.09153052016419229,
+    )),
+    (2.6093572805154674, 2.8493572805154677, 2.7294921875, 0.0, False, (
+        -1.1594170098529895e-06, 7.318458721760684e-06, -1.908182433922921e-05,
+        -1.289819008055639e-06, 0.00022192391393852676, -0.0009273271427359161,
+        0.0015518396669742761, 0.0025099213614514157, -0.021621541704559856,
+        0.053982043879328694, -0.04857300855542565, -0.0227194985910329,
+    )),
+))
+
+
+@_blockwise
+def silu_grad2(x, beta=1.0):
+    """f''(x) = beta s''(u), u = beta x, s(u) = u sigma(u); s'' is even:
+    s''(a) = e ((2 - a) + e (2 + a))/(1 + e)**3 with a = |u|, e = exp(-a). (2 - a) and the
+    products are double-doubles, so only e's rounding enters, damped by e; near the zero of
+    s'' (a = 2.3994) the polynomial _SILU_ROOT2 takes over."""
+    with np.errstate(all="ignore"):
+        x = _arr(x)
+        if beta == 0:
+            return _keep_nan(x, np.zeros_like(x))
+        uh, ul = _scaled(beta, x)
+        neg = uh < 0
+        ah, al = np.where(neg, -uh, uh), np.where(neg, -ul, ul)
+        e0 = np.exp(-ah)
+        e = e0 - e0 * al
+        mh, ml = two_sum(2.0, -ah)  # 2 - a
+        ml = ml - al
+        ph, pl = two_sum(2.0, ah)  # 2 + a
+        pl = pl + al
+        qh, ql = _ddm(e, 0.0, ph, pl)
+        ch, cl = _dda(mh, ml, qh, ql)
+        nh, nl = _ddm(e, 0.0, ch, cl)
+        nh, nl = _ddm(nh, nl, np.float64(beta), 0.0)
+        y = div_dd_dd(nh, nl, *_cube_1p(e))
+        deep = ah > 700.0
+        if deep.any():
+            bh, bl = _ddm(mh[deep], ml[deep], np.float64(beta), 0.0)
+            y[deep] = _exp_mul(bh, -ah[deep], -al[deep] + np.where(bh != 0, bl / bh, 0.0))
+        i = np.flatnonzero(_SILU_ROOT2.mask(ah))
+        if i.size:
+            y[i] = beta * _SILU_ROOT2(ah.take(i), al.take(i))
+        return _keep_nan(x, _limits(x, y, 0.0, 0.0))
+
 
 
 def quick_gelu(x):
@@ -412,6 +569,11 @@ def quick_gelu(x):
 
 def quick_gelu_grad(x):
     return silu_grad(x, beta=QUICK_GELU_BETA)
+
+
+def quick_gelu_grad2(x):
+    return silu_grad2(x, beta=QUICK_GELU_BETA)
+
 
 
 @_blockwise
@@ -441,6 +603,22 @@ def softplus_grad(x, beta=1.0):
         e, pos = _exp_neg_abs(hi, lo)
         r, q = _inv_1p(e)
         return np.where(pos, r, q)
+
+
+@_blockwise
+def softplus_grad2(x, beta=1.0):
+    """softplus''(x) = beta sigma'(beta x) = beta e/(1 + e)**2, e = exp(-|beta x|), one rounding."""
+    with np.errstate(all="ignore"):
+        x = _arr(x)
+        hi, lo = _scaled(beta, x)
+        e, pos = _exp_neg_abs(hi, lo)
+        nh, nl = _two_prod_safe(np.float64(beta), e)
+        y = _div_1p_sq(nh, nl, e)
+        deep = np.abs(hi) > 700.0
+        if deep.any():
+            y[deep] = _exp_mul(np.float64(beta), -np.abs(hi[deep]), np.where(hi[deep] < 0, lo[deep], -lo[deep]))
+        return _keep_nan(x, _limits(x, y, 0.0, 0.0))
+
 
 
 # zero -1.192431214515495212137588; largest relative error of the fits 1.84e-19
@@ -484,6 +662,7 @@ def mish(x):
         deep = x < -700.0
         if deep.any():
             y[deep] = _exp_mul(x[deep], x[deep], 0.0)
+        y = _signed_zero(x, y)  # mish(-0.0) = -0.0, as PyTorch
         return _keep_nan(x, _limits(x, y, -0.0, np.inf))
 
 
@@ -539,6 +718,131 @@ def mish_grad(x):
     if i.size:
         y[i] = _MISH_ROOT(x.take(i), np.zeros(i.size))
     return _keep_nan(x, _limits(x, y, 0.0, 1.0))
+
+
+# mish'' near its two zeros
+# zero -2.256376396360793120005749; largest relative error of the fits 6.4e-20
+_MISH_ROOT2_NEG = _Pieces((
+    (-2.706376396360793, -2.466376396360793, -2.5859375, 0.0, False, (
+        1.399003653720743e-06, 3.907670783194199e-06, 5.153817875548605e-06,
+        -1.3991191379309668e-05, -0.00012175728497434154, -0.0004593470465778882,
+        -0.0010296853572196436, -0.0005197650694116817, 0.006568863696673361,
+        0.030221471209852777, 0.06523206525525319, 0.055030119839722974,
+        -0.026376353647657533,
+    )),
+    (-2.466376396360793, -2.046376396360793, -2.256376396360793, -1.0703174875019247e-16, True, (
+        -3.33734612018664e-07, -2.1300099859032054e-07, 2.197521709676297e-06,
+        1.1647692928046055e-05, 3.223848799355898e-05, 3.9783291616744284e-05,
+        -0.00010538381905825505, -0.0007927886718144256, -0.0024800681093358943,
+        -0.003860493935192921, 0.003354052659335868, 0.037361895610237304,
+        0.09898193805255845, 0.1087544107316427,
+    )),
+    (-2.046376396360793, -1.806376396360793, -1.9267578125, 0.0, False, (
+        -4.806924424862261e-06, 1.1522449643985828e-05, 8.245025957695592e-05,
+        0.00022774227996601718, 0.0002492562391553354, -0.0007254289824356322,
+        -0.004407064045332528, -0.010687192508482409, -0.008101072863121533,
+        0.03546911347069511, 0.1362245345132309, 0.18637222152351426,
+        0.04796077284368137,
+    )),
+))
+# zero 1.490571179485428459294419; largest relative error of the fits 1.12e-19
+_MISH_ROOT2_POS = _Pieces((
+    (0.9405711794854285, 1.2405711794854284, 1.0908203125, 0.0, False, (
+        -0.00016480655203719849, 0.0001622251735766157, 0.0005665952972409107,
+        -0.0014529195230112222, -0.0006759516036656155, 0.007072042989297269,
+        -0.005811213652965433, -0.02110385372591192, 0.04635605714882732,
+        0.021347579480214034, -0.17079600787260366, 0.12007104846056854,
+        0.27445310737305556, -0.4689651072349112, 0.13993209937803483,
+    )),
+    (1.2405711794854284, 1.7405711794854284, 1.4905711794854284, 7.126036715834263e-17, True, (
+        -1.1346323612053463e-05, 1.0120008732702964e-05, 4.339927223250024e-05,
+        -0.00013723717266699508, 4.585185871984618e-05, 0.0006082733311873357,
+        -0.001401309713265628, -0.0002685219308091724, 0.007002748871037282,
+        -0.011535248882998377, -0.00893224429208861, 0.05998888116275334,
+        -0.06665173991852781, -0.07970735516542528, 0.28127277803034306,
+        -0.23069451159746054,
+    )),
+    (1.7405711794854284, 2.0405711794854287, 1.890625, 0.0, False, (
+        3.144533046795593e-05, -0.00010702847156847019, 9.483108303906566e-05,
+        0.00036932480654196205, -0.0014704822489842177, 0.0016980291409714463,
+        0.0033674181198521283, -0.016079130623249647, 0.021522341876933315,
+        0.0173754209004734, -0.10842028330592718, 0.1548578128198873,
+        -0.05409572581489273, -0.05352142954050478,
+    )),
+))
+
+
+def _dd_lin(a, b, x):
+    """a + b x as a double-double (a, b small integers, x a float array)."""
+    ph, pl = two_prod(np.float64(b), x)
+    sh, sl = two_sum(np.float64(a), ph)
+    return sh, sl + pl
+
+
+def _dd_poly_e(cs, e):
+    """sum_k c_k e^k by Horner, c_k double-doubles, e exact: a double-double."""
+    h, l = cs[-1]
+    for ch, cl in cs[-2::-1]:
+        h, l = _ddm(h, l, e, 0.0)
+        h, l = _dda(h, l, ch, cl)
+    return h, l
+
+
+def _mish_grad2_neg(x):
+    """x <= 0, e = e^x, n = e (2 + e): mish'' = 4 e P/(n + 2)**3 with
+    P = (4 + 2x) + e (8 + 2x) + e^2 (6 - 3x) + e^3 (2 - 2x)."""
+    e = np.exp(x)
+    n, ne, d, dl = _mish_neg_parts(e)
+    d2h, d2l = _ddm(d, dl, d, dl)
+    d3h, d3l = _ddm(d2h, d2l, d, dl)
+    ph, pl = _dd_poly_e([_dd_lin(4, 2, x), _dd_lin(8, 2, x), _dd_lin(6, -3, x), _dd_lin(2, -2, x)], e)
+    nh, nl = _ddm(4.0 * e, 0.0, ph, pl)
+    return div_dd_dd(nh, nl, d3h, d3l)
+
+
+def _mish_grad2_pos(x):
+    """x > 0, e = e^-x, w = 1 + 2e + 2e^2: mish'' = 4 e^2 Q/w**3 with
+    Q = (2 - 2x) + e (6 - 3x) + e^2 (8 + 2x) + e^3 (4 + 2x)."""
+    xp = np.minimum(x, 400.0)
+    e = np.exp(-xp)
+    a = two_sum(1.0, 2.0 * e)
+    e2 = two_prod(2.0 * e, e)
+    w = _dda(*a, *e2)
+    w3 = _ddm(*_ddm(*w, *w), *w)
+    qh, ql = _dd_poly_e([_dd_lin(2, -2, xp), _dd_lin(6, -3, xp), _dd_lin(8, 2, xp), _dd_lin(4, 2, xp)], e)
+    nh, nl = _ddm(2.0 * e2[0], 2.0 * e2[1], qh, ql)
+    return div_dd_dd(nh, nl, *w3)
+
+
+@_blockwise
+def mish_grad2(x):
+    """mish'' from the two exact forms above; their sums of terms cancel only near the two
+    zeros of mish'' (x = -2.21, 1.21), covered by the polynomials _MISH_ROOT2_NEG/_POS.
+    Far out the leading terms: e^x (2 + x) below -700, 8 (1 - x) e^(-2x) above 350."""
+    y = np.empty_like(x)
+    i = np.flatnonzero(x <= 0)
+    if i.size:
+        y[i] = _mish_grad2_neg(x.take(i))
+    i = np.flatnonzero(~(x <= 0))  # NaN included
+    if i.size:
+        y[i] = _mish_grad2_pos(x.take(i))
+    i = np.flatnonzero(x < -700.0)
+    if i.size:
+        xd = np.maximum(x.take(i), -800.0)
+        h, l = two_sum(2.0, xd)
+        y[i] = _exp_mul(h, xd, np.where(h != 0, l / h, 0.0))
+    i = np.flatnonzero((x > 350.0) & (x < 400.0))
+    if i.size:
+        xd = x.take(i)
+        h, l = two_sum(1.0, -xd)
+        y[i] = _exp_mul(8.0 * h, -2.0 * xd, l / h)
+    y = np.where(x >= 400.0, -0.0, y)
+    for table in (_MISH_ROOT2_NEG, _MISH_ROOT2_POS):
+        i = np.flatnonzero(table.mask(x))
+        if i.size:
+            y[i] = table(x.take(i), np.zeros(i.size))
+    return _keep_nan(x, _limits(x, y, 0.0, 0.0))
+
 
 
 # ---------------------------------------------------------------------------
@@ -816,11 +1120,84 @@ def _gelu_tanh_grad(x):
     return _override(y, x, _GELU_TANH_ROOT)
 
 
+# the tanh GELU's f'' near its zero (in a = |x|)
+# zero 1.418504008790828360191012; largest relative error of the fits 1.69e-19
+_GELU_TANH_ROOT2 = _Pieces((
+    (0.9685040087908283, 1.2085040087908283, 1.0888671875, 0.0, False, (
+        9.880765116043692e-05, -0.00011625680255805188, -0.0005259249585654131,
+        0.00104276502309243, 0.0024568839753943547, -0.008325459983995547,
+        -0.0066586980338313225, 0.05176406359138382, -0.018080731455199086,
+        -0.20184405752950435, 0.24479779662611573, 0.3197020557995923,
+        -0.6712573793805651, 0.1801549011020127,
+    )),
+    (1.2085040087908283, 1.6285040087908285, 1.4185040087908283, 8.553562981044113e-17, True, (
+        4.640506490287235e-06, -2.860016665956493e-05, 6.15491211654335e-06,
+        0.00017616071500518686, -0.00026173810708699137, -0.0007514187749698047,
+        0.0026434611563961106, 0.0007632000902063231, -0.01671150756094366,
+        0.02003536116291869, 0.05675054097516209, -0.1610948169321357,
+        -0.008168951883944816, 0.432081111593848, -0.4095488174124191,
+    )),
+    (1.6285040087908285, 1.8685040087908285, 1.748046875, 0.0, False, (
+        3.3755790390612224e-05, 0.00021972048024001398, -0.0006380904933200166,
+        -0.00014084149502706432, 0.004350705478246985, -0.008091017262144737,
+        -0.010376067540072417, 0.06287837614952917, -0.054183463239268606,
+        -0.15103878851895738, 0.3415896783329456, -0.14682332053773228,
+        -0.08999338924800936,
+    )),
+))
+
+
+def _gelu_exact_grad2(x):
+    """gelu''(x) = phi(x) (2 - x^2): 2 - x^2 exact as a double-double, then
+    exp(-x^2/2) (1/sqrt(2 pi)) (2 - x^2) with a single rounding (_exp_mul)."""
+    xc = np.clip(x, -40.0, 40.0)  # beyond, |gelu''| < 1e-340
+    p, pe = square(xc)
+    dh, dl = two_sum(2.0, -p)
+    dl = dl - pe
+    ch, cl = _ddm(dh, dl, *INV_SQRT_2PI)
+    eh, el = _half_sq(xc)
+    y = _exp_mul(ch, eh, el + np.where(ch != 0, cl / ch, 0.0))
+    return np.where(np.abs(x) > 40.0, -0.0, y)
+
+
+def _gelu_tanh_grad2(x):
+    """f(x) = x sigma(w), w = 2k(x + c x^3), k = sqrt(2/pi); f'' is even. For a = |x|, e = exp(-w):
+    f'' = sigma'(w) (2w' + x w'' + x w'^2 sigma''(w)/sigma'(w))
+        = e ((A - D) + e (A + D))/(1 + e)^3, A = 4k (1 + 6c a^2), D = 4k^2 a (1 + 3c a^2)^2,
+    A and D as double-doubles; near the zero of f'' (a = 1.4) the polynomial _GELU_TANH_ROOT2."""
+    a = np.minimum(np.abs(x), 50.0)
+    wh, wl, _, _ = _gelu_tanh_w(a)
+    e0 = np.exp(-wh)
+    e = e0 - e0 * wl
+    x2h, x2l = square(a)
+    c3h, c3l = two_prod(np.float64(3.0), np.float64(GELU_C))
+    c6h, c6l = 2.0 * c3h, 2.0 * c3l
+    t3 = _dda(1.0, 0.0, *_ddm(x2h, x2l, c3h, c3l))  # 1 + 3c a^2
+    t6 = _dda(1.0, 0.0, *_ddm(x2h, x2l, c6h, c6l))  # 1 + 6c a^2
+    A = _ddm(4.0 * SQRT_2_OVER_PI[0], 4.0 * SQRT_2_OVER_PI[1], *t6)
+    D = _ddm(*_ddm(4.0 * TWO_OVER_PI[0], 4.0 * TWO_OVER_PI[1], a, 0.0), *_ddm(*t3, *t3))
+    mh, ml = _dda(*A, -D[0], -D[1])
+    ph, pl = _dda(*A, *D)
+    bh, bl = _dda(mh, ml, *_ddm(e, 0.0, ph, pl))
+    nh, nl = _ddm(e, 0.0, bh, bl)
+    y = div_dd_dd(nh, nl, *_cube_1p(e))
+    deep = wh > 700.0
+    if deep.any():
+        md, mld = mh[deep], ml[deep]
+        y[deep] = _exp_mul(md, -wh[deep], -wl[deep] + mld / md)
+    i = np.flatnonzero(_GELU_TANH_ROOT2.mask(a))
+    if i.size:
+        y[i] = _GELU_TANH_ROOT2(a.take(i), np.zeros(i.size))
+    return y
+
+
+
 @_blockwise
 def gelu(x, approximate="none"):
     with np.errstate(all="ignore"):
         x = _arr(x)
         y = _gelu_tanh(x) if approximate == "tanh" else _gelu_exact(x)
+        y = _signed_zero(x, y)  # gelu(-0.0) = -0.0 and -0.0 where the far tail underflows, as PyTorch
         return _keep_nan(x, _limits(x, y, -0.0, np.inf))
 
 
@@ -832,17 +1209,33 @@ def gelu_grad(x, approximate="none"):
         return _keep_nan(x, _limits(x, y, 0.0, 1.0))
 
 
+@_blockwise
+def gelu_grad2(x, approximate="none"):
+    with np.errstate(all="ignore"):
+        x = _arr(x)
+        y = _gelu_tanh_grad2(x) if approximate == "tanh" else _gelu_exact_grad2(x)
+        return _keep_nan(x, _limits(x, y, 0.0, 0.0))
+
+
+
 # ---------------------------------------------------------------------------
 # ReLU family
 # ---------------------------------------------------------------------------
 
 def relu(x):
-    return np.maximum(_arr(x), 0.0)
+    """max(x, 0), with relu(-0.0) = -0.0 as PyTorch (x passes unless x < 0; NaN passes)."""
+    x = _arr(x)
+    return np.where(x < 0, 0.0, x)
 
 
 def relu_grad(x):
     x = _arr(x)
     return _keep_nan(x, (x > 0).astype(np.float64))
+
+
+def relu_grad2(x):
+    return _zero2(x)
+
 
 
 def leaky_relu(x, alpha=0.01):
@@ -857,12 +1250,22 @@ def leaky_relu_grad(x, alpha=0.01):
     return _keep_nan(x, np.where(x > 0, 1.0, alpha))
 
 
+def leaky_relu_grad2(x, alpha=0.01):
+    return _zero2(x)
+
+
+
 def prelu(x, alpha=0.25):
     return leaky_relu(x, alpha)
 
 
 def prelu_grad(x, alpha=0.25):
     return leaky_relu_grad(x, alpha)
+
+
+def prelu_grad2(x, alpha=0.25):
+    return _zero2(x)
+
 
 
 def _rrelu_slope(lower, upper):
@@ -877,6 +1280,11 @@ def rrelu(x, lower=1.0 / 8.0, upper=1.0 / 3.0):
 
 def rrelu_grad(x, lower=1.0 / 8.0, upper=1.0 / 3.0):
     return leaky_relu_grad(x, _rrelu_slope(lower, upper))
+
+
+def rrelu_grad2(x, lower=1.0 / 8.0, upper=1.0 / 3.0):
+    return _zero2(x)
+
 
 
 @_blockwise
@@ -895,6 +1303,15 @@ def elu_grad(x, alpha=1.0):
 
 
 @_blockwise
+def elu_grad2(x, alpha=1.0):
+    """alpha e^x for x < 0, 0 for x >= 0 (elu''(0) = 0, as PyTorch's double backward)."""
+    x = _arr(x)
+    with np.errstate(all="ignore"):
+        return _keep_nan(x, np.where(x < 0, _exp_mul(np.float64(alpha), np.minimum(x, 0.0), 0.0), 0.0))
+
+
+
+@_blockwise
 def selu(x):
     x = _arr(x)
     with np.errstate(all="ignore"):
@@ -910,6 +1327,16 @@ def selu_grad(x):
         ex = np.exp(x)
         neg = SELU_LA[0] * ex + SELU_LA[1] * ex
         return _keep_nan(x, np.where(x > 0, SELU_SCALE, neg))
+
+
+@_blockwise
+def selu_grad2(x):
+    """lambda alpha e^x for x < 0, 0 for x >= 0 (selu''(0) = 0, as PyTorch)."""
+    x = _arr(x)
+    with np.errstate(all="ignore"):
+        y = _exp_mul(np.float64(SELU_LA[0]), np.minimum(x, 0.0), SELU_LA[1] / SELU_LA[0])
+        return _keep_nan(x, np.where(x < 0, y, 0.0))
+
 
 
 def _celu_u(x, alpha):
@@ -945,6 +1372,28 @@ def celu_grad(x, alpha=1.0):
         return _keep_nan(x, np.where(x > 0, 1.0, eu + eu * ul))
 
 
+@_blockwise
+def celu_grad2(x, alpha=1.0):
+    """e^(x/alpha)/alpha for x < 0, 0 for x >= 0 (celu''(0) = 0, as PyTorch).
+
+    alpha = m 2^k: e^u/alpha = (1/m) exp(u - k ln 2), with u = x/alpha and 1/m as
+    double-doubles and the exponent shift exact, so the result is normal (and exact)
+    wherever it is, however small alpha makes u."""
+    x = _arr(x)
+    with np.errstate(all="ignore"):
+        m, k = math.frexp(alpha)
+        xn = np.where(x < 0, x, 0.0)
+        xn = np.maximum(xn, (-800.0 + min(k, 0) * LN2_HI) * alpha)  # the result underflows below
+        uh, ul = div_dd(np.ldexp(xn, -k), m)
+        ul = np.where(np.isfinite(ul), ul, 0.0)
+        ch, cl = _inv_dd(np.float64(m), 0.0)
+        sh, sl = two_sum(uh, -k * LN2_HI)
+        sh, sl = fast_two_sum(sh, (sl + ul - k * LN2_LO) + cl / ch)  # |sl| << 1: exp(sl) = 1 + sl
+        y = _exp_mul(ch, sh, sl)
+        return _keep_nan(x, np.where(x < 0, y, 0.0))
+
+
+
 # ---------------------------------------------------------------------------
 # piecewise-linear and shrink functions
 # ---------------------------------------------------------------------------
@@ -966,12 +1415,22 @@ def hardtanh_grad(x, min_val=-1.0, max_val=1.0):
     return _keep_nan(x, ((x > min_val) & (x < max_val)).astype(np.float64))
 
 
+def hardtanh_grad2(x, min_val=-1.0, max_val=1.0):
+    return _zero2(x)
+
+
+
 def relu6(x):
     return hardtanh(x, 0.0, 6.0)
 
 
 def relu6_grad(x):
     return hardtanh_grad(x, 0.0, 6.0)
+
+
+def relu6_grad2(x):
+    return _zero2(x)
+
 
 
 @_blockwise
@@ -989,6 +1448,12 @@ def hardsigmoid_grad(x):
     return _keep_nan(x, np.where((x > -3.0) & (x < 3.0), 1.0 / 6.0, 0.0))
 
 
+def hardsigmoid_grad2(x):
+    """0 everywhere: PyTorch has no double backward for hardsigmoid; at +-3 both one-sided limits are 0."""
+    return _zero2(x)
+
+
+
 @_blockwise
 def hardswish(x):
     x = _arr(x)
@@ -997,7 +1462,8 @@ def hardswish(x):
         s, t = two_sum(xc, 3.0)
         p, pe = two_prod(xc, s)
         y = _div6(p, pe + xc * t)
-        y = np.where(x <= -3.0, 0.0, np.where(x >= 3.0, x, y))
+        # x relu6(x + 3)/6 as PyTorch evaluates it: -0.0 for x <= -3 and at -0.0
+        y = np.where(x <= -3.0, -0.0, np.where(x >= 3.0, x, np.where(x == 0, x, y)))
     return _keep_nan(x, y)
 
 
@@ -1009,6 +1475,13 @@ def hardswish_grad(x):
         y = _div6(*two_sum(2.0 * xc, 3.0))
         y = np.where(x <= -3.0, 0.0, np.where(x >= 3.0, 1.0, y))
     return _keep_nan(x, y)
+
+
+def hardswish_grad2(x):
+    """1/3 for -3 < x < 3, else 0 (hardswish''(+-3) = 0, as PyTorch's double backward)."""
+    x = _arr(x)
+    return _keep_nan(x, np.where((x > -3.0) & (x < 3.0), 1.0 / 3.0, 0.0))
+
 
 
 # x cosh x - sinh x = x^3 P(x^2), P(y) = sum_k 2k/(2k+1)! y^(k-1) (1/3 kept as a double-double);
@@ -1050,16 +1523,31 @@ def tanhshrink_grad(x):
         return np.where(np.abs(x) >= 1.32, far, t * t)
 
 
+def tanhshrink_grad2(x):
+    """2 tanh(x) sech(x)**2 = -tanh''(x) (+0.0 at +0, -0.0 at -0, as PyTorch)."""
+    return -tanh_grad2(x)
+
+
+
 def softshrink(x, lambd=0.5):
+    """x - lambd, x + lambd, or +0.0 in between, except that a zero keeps its sign
+    (softshrink(-0.0) = -0.0, as relu). PyTorch 2.13 is not consistent here: its vectorised
+    loop gives +0.0 throughout the dead zone (also for -0.0), its scalar loop (tensors under
+    8 elements, and the tail of longer ones) x * 0, i.e. -0.0 for every negative x."""
     x = _arr(x)
     with np.errstate(all="ignore"):
-        y = np.where(x > lambd, x - lambd, np.where(x < -lambd, x + lambd, 0.0))
+        y = np.where(x > lambd, x - lambd, np.where(x < -lambd, x + lambd, np.where(x == 0, x, 0.0)))
     return _keep_nan(x, y)
 
 
 def softshrink_grad(x, lambd=0.5):
     x = _arr(x)
     return _keep_nan(x, (np.abs(x) > lambd).astype(np.float64))
+
+
+def softshrink_grad2(x, lambd=0.5):
+    return _zero2(x)
+
 
 
 def hardshrink(x, lambd=0.5):
@@ -1071,6 +1559,11 @@ def hardshrink_grad(x, lambd=0.5):
     return softshrink_grad(x, lambd)
 
 
+def hardshrink_grad2(x, lambd=0.5):
+    return _zero2(x)
+
+
+
 def threshold(x, threshold=0.0, value=0.0):
     x = _arr(x)
     return _keep_nan(x, np.where(x > threshold, x, value))
@@ -1079,6 +1572,11 @@ def threshold(x, threshold=0.0, value=0.0):
 def threshold_grad(x, threshold=0.0, value=0.0):
     x = _arr(x)
     return _keep_nan(x, (x > threshold).astype(np.float64))
+
+
+def threshold_grad2(x, threshold=0.0, value=0.0):
+    return _zero2(x)
+
 
 
 def _squareplus_h(x, b):
@@ -1141,6 +1639,32 @@ def squareplus_grad(x, b=4.0):
 
 
 @_blockwise
+def squareplus_grad2(x, b=4.0):
+    """b/(2 h^3), h = sqrt(x^2 + b). With b = mb 2^(2j) the arguments are scaled exactly to
+    x' = x 2^-j, b' = mb (f''(x; b) = f''(x'; b')/2^j); h' = m 2^k is a double-double and
+    f'' = (b'/(2 m^3)) 2^(-3k - j) is rounded once at the end (no intermediate under- or overflows)."""
+    x = _arr(x)
+    with np.errstate(all="ignore"):
+        mb, kb = math.frexp(b)
+        j = kb // 2
+        bs = math.ldexp(mb, kb - 2 * j)  # in [0.5, 2)
+        xs = np.ldexp(x, -j)
+        big = ~(np.abs(xs) < 1e150)  # h' = |x'| to the last bit (inf and NaN included)
+        hh, hl = _squareplus_h(np.where(big, 0.0, xs), bs)
+        hh = np.where(big, np.abs(xs), hh)
+        hl = np.where(big, 0.0, hl)
+        m, k = np.frexp(hh)
+        ml = np.ldexp(hl, -k)
+        m2 = _ddm(m, ml, m, ml)
+        m3h, m3l = _ddm(*m2, m, ml)
+        q = div_dd_dd(np.float64(bs), 0.0, 2.0 * m3h, 2.0 * m3l)
+        y = np.ldexp(q, -3 * k - j)
+        y = np.where(np.isfinite(hh), y, 0.0)
+        return _keep_nan(x, y)
+
+
+
+@_blockwise
 def sparse_plus(x):
     x = _arr(x)
     with np.errstate(all="ignore"):
@@ -1158,6 +1682,13 @@ def sparse_plus_grad(x):
     return _keep_nan(x, y)
 
 
+def sparse_plus_grad2(x):
+    """1/2 for -1 < x < 1, else 0 (0 at +-1, where the branches of sparse_plus' switch)."""
+    x = _arr(x)
+    return _keep_nan(x, np.where((x > -1.0) & (x < 1.0), 0.5, 0.0))
+
+
+
 def sparse_sigmoid(x):
     x = _arr(x)
     y = np.where(x <= -1.0, 0.0, np.where(x >= 1.0, 1.0, 0.5 * (x + 1.0)))
@@ -1169,6 +1700,11 @@ def sparse_sigmoid_grad(x):
     return _keep_nan(x, np.where((x > -1.0) & (x < 1.0), 0.5, 0.0))
 
 
+def sparse_sigmoid_grad2(x):
+    return _zero2(x)
+
+
+
 def identity(x):
     return _arr(x).copy()
 
@@ -1176,3 +1712,8 @@ def identity(x):
 def identity_grad(x):
     x = _arr(x)
     return _keep_nan(x, np.ones_like(x))
+
+
+def identity_grad2(x):
+    return _zero2(x)
+

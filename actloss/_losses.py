@@ -791,3 +791,13 @@ def plot_poisson(t, log_input=True, **params):
     """x = log rate; target count 2."""
     t = _col(t)
     return (t if log_input else np.exp(t)), np.full(t.size, 2.0)
+
+
+# ---------------------------------------------------------------------------
+# second derivatives with respect to pred (NAME_grad2), kept in their own module
+# ---------------------------------------------------------------------------
+
+from actloss._hessians import (  # noqa: E402,F401  (the registry finds them here; they need the above)
+    bce_grad2, ce_grad2, gaussian_nll_grad2, hinge_grad2, huber_grad2, l1_grad2, l2_grad2, log_cosh_grad2,
+    mse_grad2, poisson_nll_grad2, smooth_l1_grad2, squared_hinge_grad2,
+)

@@ -78,6 +78,7 @@ import numpy as np
 
 from actloss import _kernels as K
 from actloss._dd import split, two_prod, two_sum
+from actloss.constants import GELU_TANH_C, INV_SQRT_2PI, LN2_HI, LN2_LO, SQRT_2_OVER_PI
 from actloss.errors import ShapeError
 
 # ---------------------------------------------------------------------------
@@ -115,8 +116,8 @@ def _div_float(h, l, t):
 # exp(h + l) = 2**k * (m_hi + m_lo), good to ~2**-65 relative
 # ---------------------------------------------------------------------------
 
-_LN2_HI = 6.93147180369123816490e-01  # 0x1.62e42fee00000p-1: 21 trailing zero bits
-_LN2_LO = 1.90821492927058770002e-10
+_LN2_HI = LN2_HI  # 0x1.62e42fee00000p-1: 21 trailing zero bits
+_LN2_LO = LN2_LO
 _C_HI = _LN2_HI / 64.0
 _C_LO = _LN2_LO / 64.0
 _INV_C = 64.0 / math.log(2.0)
@@ -617,9 +618,9 @@ def sparsemax_grad(x, temperature=1.0):
 # GLU family
 # ---------------------------------------------------------------------------
 
-_INV_SQRT_2PI = (0.3989422804014327, -2.49232720227773e-17)
-_SQRT_2_OVER_PI = (0.7978845608028654, -4.98465440455546e-17)
-_GELU_C = 0.044715  # the float constant of the tanh approximation
+_INV_SQRT_2PI = INV_SQRT_2PI
+_SQRT_2_OVER_PI = SQRT_2_OVER_PI
+_GELU_C = GELU_TANH_C  # the float64 constant of the tanh approximation
 _GELU_TAIL = -35.0  # below, the exact GELU gate uses the erfc asymptotic series
 _TINY_B = 2.0**-900
 # erfc asymptotic series: S(t) = 1 + sum_k (-1)^k (2k-1)!! t^k, t = 1/b^2 (b <= -35: 12 terms, < 1e-22)

@@ -8,6 +8,7 @@ JAX and Keras, and the paper that introduced it.
 
 from __future__ import annotations
 
+from actloss.constants import SELU_ALPHA, SELU_SCALE
 from actloss.errors import ParameterError, arg
 from actloss.registry import REGISTRY, Formula, Function, Param
 
@@ -65,8 +66,6 @@ def _ordered_le(lo: str, hi: str):
     return check
 
 
-SELU_ALPHA = 1.6732632423543772848170429916717
-SELU_SCALE = 1.0507009873554804934193349852946
 
 # ---------------------------------------------------------------------------
 # sigmoid-like
@@ -166,6 +165,7 @@ activation(
     formula=F("softsign(x) = x / (1 + |x|)", r"\mathrm{softsign}(x) = \frac{x}{1 + |x|}"),
     derivative_formula=F("softsign′(x) = 1 / (1 + |x|)²", r"\mathrm{softsign}'(x) = \frac{1}{(1 + |x|)^{2}}"),
     range="(-1, 1)", properties=props(True, "both", True, "C¹"),
+    kinks2=lambda p: [(0.0, -0.0)], kink_note="softsign″(0) = −0.0 (the jump from +2 to −2; PyTorch: sign(0) = 0)",
     plot_range=(-6.0, 6.0),
     paper="Bergstra, Desjardins, Lamblin, Bengio, 'Quadratic Polynomials Learn Better Image Features', 2009; compared with tanh by Glorot & Bengio, 2010",
     see_also=("tanh",),
@@ -211,7 +211,7 @@ activation(
                          r"\mathrm{hardsigmoid}'(x) = \frac{1}{6}\ (|x| < 3),\ 0\ \mathrm{otherwise}"),
     range="[0, 1]", properties=props(True, "both", False, "C⁰"),
     kinks=lambda p: [(-3.0, 0.0), (3.0, 0.0)],
-    kink_note="hardsigmoid′(±3) = 0, as PyTorch",
+    kink_note="hardsigmoid′(±3) = 0, as PyTorch; hardsigmoid″ = 0 everywhere, the one-sided limits at ±3 (PyTorch has no double backward for hardsigmoid)",
     plot_range=(-5.0, 5.0),
     paper="Howard et al., 'Searching for MobileNetV3', 2019 (as h-sigmoid)",
     notes=notes(
@@ -535,7 +535,7 @@ activation(
     formula=F("elu(x) = x for x > 0, α(e^x − 1) for x ≤ 0", r"\mathrm{elu}(x) = x\ (x > 0),\ \alpha\,(e^{x} - 1)\ (x \leq 0)"),
     derivative_formula=F("elu′(x) = 1 for x > 0, α·e^x for x ≤ 0", r"\mathrm{elu}'(x) = 1\ (x > 0),\ \alpha\,e^{x}\ (x \leq 0)"),
     range="(-α, inf)", properties=props("for α ≥ 0", "below (α ≥ 0)", "approximately", "C¹ for α = 1, else C⁰"),
-    kinks=lambda p: [(0.0, p["alpha"])], kink_note="elu′(0) = α, as PyTorch",
+    kinks=lambda p: [(0.0, p["alpha"])], kink_note="elu′(0) = α and elu″(0) = 0, as PyTorch",
     plot_range=(-5.0, 5.0), paper="Clevert, Unterthiner, Hochreiter, 'Fast and Accurate Deep Network Learning by Exponential Linear Units (ELUs)', 2015",
     see_also=("selu", "celu"),
     notes=notes(
@@ -574,7 +574,7 @@ activation(
               r"\mathrm{selu}(x) = \lambda x\ (x > 0),\ \lambda\alpha(e^{x} - 1)\ (x \leq 0)"),
     derivative_formula=F("selu′(x) = λ for x > 0, λα·e^x for x ≤ 0", r"\mathrm{selu}'(x) = \lambda\ (x > 0),\ \lambda\alpha e^{x}\ (x \leq 0)"),
     range="(-λα, inf) ≈ (-1.7581, inf)", properties=props(True, "below", "approximately", "C⁰", self_normalising=True),
-    kinks=lambda p: [(0.0, SELU_SCALE * SELU_ALPHA)], kink_note="selu′(0) = λα, as PyTorch",
+    kinks=lambda p: [(0.0, SELU_SCALE * SELU_ALPHA)], kink_note="selu′(0) = λα and selu″(0) = 0, as PyTorch",
     plot_range=(-5.0, 5.0), paper="Klambauer, Unterthiner, Mayr, Hochreiter, 'Self-Normalizing Neural Networks', 2017",
     see_also=("elu",),
     notes=notes(
@@ -609,7 +609,7 @@ activation(
     formula=F("celu(x) = max(0, x) + min(0, α(e^(x/α) − 1))", r"\mathrm{celu}(x) = \max(0,\ x) + \min(0,\ \alpha(e^{x/\alpha} - 1))"),
     derivative_formula=F("celu′(x) = 1 for x > 0, e^(x/α) for x ≤ 0", r"\mathrm{celu}'(x) = 1\ (x > 0),\ e^{x/\alpha}\ (x \leq 0)"),
     range="(-α, inf)", properties=props(True, "below", "approximately", "C¹"),
-    kinks=lambda p: [(0.0, 1.0)], kink_note="celu′(0) = 1 (both sides agree)",
+    kinks=lambda p: [(0.0, 1.0)], kink_note="celu′(0) = 1 (both sides agree); celu″(0) = 0, as PyTorch",
     plot_range=(-5.0, 5.0), paper="Barron, 'Continuously Differentiable Exponential Linear Units', 2017",
     see_also=("elu",),
     notes=notes(
@@ -964,7 +964,7 @@ activation(
     derivative_formula=F("hardswish′(x) = 0 for x ≤ −3, (2x + 3)/6 for −3 < x < 3, 1 for x ≥ 3",
                          r"\mathrm{hardswish}'(x) = 0\ (x \leq -3),\ \frac{2x + 3}{6}\ (|x| < 3),\ 1\ (x \geq 3)"),
     range="[−0.375, inf)", properties=props(False, "below", False, "C⁰"),
-    kinks=lambda p: [(-3.0, 0.0), (3.0, 1.0)], kink_note="hardswish′(−3) = 0 and hardswish′(3) = 1, as PyTorch",
+    kinks=lambda p: [(-3.0, 0.0), (3.0, 1.0)], kink_note="hardswish′(−3) = 0, hardswish′(3) = 1 and hardswish″(±3) = 0, as PyTorch",
     plot_range=(-5.0, 5.0), paper="Howard et al., 'Searching for MobileNetV3', 2019",
     notes=notes(
         en_pros=(

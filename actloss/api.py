@@ -1,9 +1,11 @@
 """The Python API: every registered function as a callable object, built from its record.
 
 ``actloss.gelu`` is an :class:`Activation`: ``gelu(x, *, approximate="none")`` is the value,
-``gelu.grad(x, ...)`` the derivative (the Jacobian ``(..., n, n)`` of a vector function).
+``gelu.grad(x, ...)`` the derivative (the Jacobian ``(..., n, n)`` of a vector function),
+``gelu.grad(x, order=2)`` the second derivative of an elementwise activation.
 ``actloss.ce`` is a :class:`Loss`: ``ce(pred, target, *, logits=False, ...)`` and
-``ce.grad(pred, target, ...)`` (dL/dpred, pred's shape). Inputs are anything ``numpy.asarray``
+``ce.grad(pred, target, ...)`` (dL/dpred, pred's shape); ``order=2`` gives the second derivative
+with respect to pred (the Hessian diagonal, or a C x C Hessian per sample for ce). Inputs are anything ``numpy.asarray``
 takes; outputs are float64 numpy arrays (a numpy scalar for a scalar input). Parameters are
 keyword-only and named as the record's; every error is an :class:`actloss.ActlossError`.
 
@@ -69,6 +71,7 @@ class Op:
         return _scalar(self.record.value(*self._args(args), **params))
 
     def grad(self, *args: Any, **params: Any) -> Any:
+        """The derivative; ``order=2`` for the second derivative (see Function.derivative)."""
         return _scalar(self.record.derivative(*self._args(args), **params))
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-def evaluate_loss(record, pred, target, bound: dict, derivative: bool) -> "LossEvaluation":
-    """The loss of ``record`` on (pred, target) with bound parameters (``reduction`` among them)."""
+def evaluate_loss(record, pred, target, bound: dict, derivative: int) -> "LossEvaluation":
+    """The loss of ``record`` on (pred, target) with bound parameters (``reduction`` among them);
+    derivative 1 adds dL/dpred, 2 the second derivatives with respect to pred."""
     from actloss import _losses
 
     kw = {k: v for k, v in bound.items() if k != "reduction"}
@@ -24,14 +25,21 @@ class LossEvaluation:
     target: object
     parts: object
     reduction: str
-    derivative: bool
+    derivative: int  # 0 (the loss), 1 (dL/dpred) or 2 (second derivatives: self.grad holds them)
 
     def __post_init__(self):
         from actloss import _losses
 
-        if self.derivative:
+        if self.derivative == 2:
+            self.grad = self.record.derivative(self.pred, self.target, order=2, **self.bound)
+        elif self.derivative:
             self.grad = _losses.gradient(self.parts, self.reduction)
         self.value = _losses.reduce(self.parts, self.reduction)
+
+    @property
+    def blocks(self) -> bool:
+        """Second derivatives as one C x C Hessian per sample (ce), not a diagonal."""
+        return self.derivative == 2 and self.grad.ndim == self.pred.ndim + 1
 
     @property
     def indices(self) -> bool:
@@ -48,7 +56,8 @@ class LossEvaluation:
         conventions = list(self.parts.conventions)
         red = _losses.reduction_text(self.parts, self.reduction)
         if self.derivative:
-            red = ("gradient of the " + red) if self.reduction != "none" else f"gradient of each {self.parts.per}'s loss"
+            what = "gradient" if self.derivative == 1 else ("Hessian" if self.blocks else "Hessian diagonal")
+            red = (f"{what} of the " + red) if self.reduction != "none" else f"{what} of each {self.parts.per}'s loss"
         return ", ".join(conventions + [red])
 
     def title(self) -> str:
@@ -57,7 +66,7 @@ class LossEvaluation:
 
         shown = [f"{k}={render.param_text(v)}" for k, v in self.bound.items() if k != "reduction" and v != defaults.get(k)]
         name = self.record.name
-        head = f"∂{name}/∂pred" if self.derivative else name
+        head = {0: name, 1: f"∂{name}/∂pred", 2: f"∂²{name}/∂pred²"}[self.derivative]
         return f"{head}(pred, target{'; ' + ', '.join(shown) if shown else ''})"
 
     def item_rows(self):

@@ -5,8 +5,10 @@ registry (``list``, ``--help``, completions) imports neither numpy nor any
 kernel module; the kernels load on first evaluation.
 
 Kernels follow one convention: for ``kernel="actloss._kernels:gelu"`` the
-value is ``actloss._kernels.gelu(x, **params)`` and the derivative is
-``actloss._kernels.gelu_grad(x, **params)``, side by side in the module.
+value is ``actloss._kernels.gelu(x, **params)``, the derivative is
+``actloss._kernels.gelu_grad(x, **params)`` and the second derivative (where
+there is one) ``actloss._kernels.gelu_grad2(x, **params)``, side by side in
+the module.
 """
 
 from __future__ import annotations
@@ -155,6 +157,8 @@ class Function:
     kinks:     points where the function is not differentiable (or switches
                branch) with the derivative actloss returns there, following
                PyTorch autograd: a callable ``params -> [(x, dydx), ...]``.
+    kinks2:    the same for the second derivative (PyTorch's double backward):
+               ``params -> [(x, d2ydx2), ...]``; by default every kink with 0.
     """
 
     name: str
@@ -170,6 +174,7 @@ class Function:
     properties: Mapping[str, Any] = field(default_factory=dict)
     kinks: Callable[[Mapping[str, Any]], list[tuple[float, float]]] | None = None
     kink_note: str = ""
+    kinks2: Callable[[Mapping[str, Any]], list[tuple[float, float]]] | None = None
     plot_range: tuple[float, float] = (-5.0, 5.0)
     validate: Callable[[Mapping[str, Any]], None] | None = None
     notes: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
@@ -226,19 +231,55 @@ class Function:
         """f(x) (or the loss of pred and target) with checked parameters."""
         return self._kernels()[0](*args, **self.bind(params))
 
-    def derivative(self, *args: Any, **params: Any) -> Any:
-        """f'(x), the Jacobian (vector functions), or dL/dpred (losses)."""
+    def derivative(self, *args: Any, order: int = 1, **params: Any) -> Any:
+        """f'(x), the Jacobian (vector functions), or dL/dpred (losses); with ``order=2``
+        f''(x) of an elementwise activation, or the second derivative of a loss with
+        respect to pred (its Hessian diagonal, or per-sample Hessians where stated)."""
+        self.check_order(order)
         if self.shape in ("vector", "glu"):
             refuse_too_large(self.name, args[0])
-        return self._kernels()[1](*args, **self.bind(params))
+        if order == 1:
+            return self._kernels()[1](*args, **self.bind(params))
+        return self._second()(*args, **self.bind(params))
+
+    def check_order(self, order: Any) -> None:
+        """ParameterError unless ``order`` is 1, or 2 for a function with a second derivative."""
+        if order not in (1, 2) or isinstance(order, bool):
+            raise ParameterError(f"{arg('order')} must be 1 or 2, got {order!r}")
+        if order == 2:
+            self._second()
+
+    def has_second_derivative(self) -> bool:
+        module, _, fn = self.kernel.partition(":")
+        return hasattr(importlib.import_module(module), fn + "_grad2")
+
+    def _second(self) -> Callable[..., Any]:
+        cached = _KERNEL2_CACHE.get(self.kernel)
+        if cached is None:
+            module, _, fn = self.kernel.partition(":")
+            cached = getattr(importlib.import_module(module), fn + "_grad2", None)
+            if cached is None:
+                raise ParameterError(
+                    f"{self.name} has no second derivative in actloss ({arg('order', 2)} takes an elementwise "
+                    f"activation, an elementwise loss or ce); use {arg('order', 1)}"
+                )
+            _KERNEL2_CACHE[self.kernel] = cached
+        return cached
 
     def kink_points(self, params: Mapping[str, Any] | None = None) -> list[tuple[float, float]]:
         if self.kinks is None:
             return []
         return list(self.kinks(self.bind(params)))
 
+    def kink_points2(self, params: Mapping[str, Any] | None = None) -> list[tuple[float, float]]:
+        """Where f' is not differentiable, with the f'' actloss returns there."""
+        if self.kinks2 is not None:
+            return list(self.kinks2(self.bind(params)))
+        return [(x, 0.0) for x, _ in self.kink_points(params)]
+
 
 _KERNEL_CACHE: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {}
+_KERNEL2_CACHE: dict[str, Callable[..., Any]] = {}
 
 #: the largest result computed at once: half of this machine's memory
 def _memory_limit() -> int:

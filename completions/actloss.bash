@@ -120,7 +120,7 @@ _actloss_command() {
     # _pos (what each argument is: names, choice, file, dir or any; * repeats), _so options by shape
     case $1 in
         eval) _o='--input --format --precision --help -h' _kinds='activation' _free=1 _pos='' _so='' ;;
-        grad) _o='--input --format --precision --help -h' _kinds='activation loss' _free=1 _pos='' _so='' ;;
+        grad) _o='--input --format --precision --order --help -h' _kinds='activation loss' _free=1 _pos='' _so='' ;;
         loss) _o='--pred --target --format --precision --help -h' _kinds='loss' _free=1 _pos='' _so='' ;;
         list) _o='--kind --format --help -h' _kinds='activation loss' _free=0 _pos='' _so='' ;;
         info) _o='--lang --format --help -h' _kinds='activation loss' _free=0 _pos='names' _so='' ;;
@@ -143,6 +143,7 @@ _actloss_option() {
         'grad --input') _n=1 _x=file ;;
         'grad --format') _n=1 _c='table plain csv json' ;;
         'grad --precision') _n=1 ;;
+        'grad --order') _n=1 _c='1 2' ;;
         'grad --help'|'grad -h') _n=0 ;;
         'loss --pred') _n=1 ;;
         'loss --target') _n=1 ;;

@@ -239,7 +239,7 @@ function __actloss_options --description 'options of a command (the root for non
         case eval
             printf '%s\t%s\n' '--input' 'Read numbers from FILE (.txt, .csv, .npy)' '--format' 'table, plain, csv or json (default: table on a terminal, plain otherwise)' '--precision' 'Print N significant digits instead of the shortest round-trip form' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
         case grad
-            printf '%s\t%s\n' '--input' 'Read numbers from FILE (.txt, .csv, .npy)' '--format' 'table, plain, csv or json (default: table on a terminal, plain otherwise)' '--precision' 'Print N significant digits instead of the shortest round-trip form' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
+            printf '%s\t%s\n' '--input' 'Read numbers from FILE (.txt, .csv, .npy)' '--format' 'table, plain, csv or json (default: table on a terminal, plain otherwise)' '--precision' 'Print N significant digits instead of the shortest round-trip form' '--order' '1 for the derivative (the default), 2 for the second derivative' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
         case loss
             printf '%s\t%s\n' '--pred' 'Predictions: numbers, JSON, @FILE or - (stdin)' '--target' 'Targets: numbers, JSON, @FILE or - (stdin)' '--format' 'table, plain, csv or json (default: table on a terminal, plain otherwise)' '--precision' 'Print N significant digits instead of the shortest round-trip form' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
         case list
@@ -277,6 +277,8 @@ function __actloss_option --description 'an option of a command: words of value 
             printf '%s\n' 1 - table plain csv json
         case 'grad --precision'
             printf '%s\n' 1 -
+        case 'grad --order'
+            printf '%s\n' 1 - 1 2
         case 'grad --help' 'grad -h'
             printf '%s\n' 0 -
         case 'loss --pred'

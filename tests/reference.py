@@ -155,6 +155,8 @@ class Ref:
                 error bound NEAR_ZERO_ABS is accepted.
     param_sets: non-default parameter sets the suite also checks.
     points:     extra inputs worth checking for this function (tails etc.).
+    second:     the second derivative f''(x, **params) (``add_second`` below).
+    zeros2:     approximate zeros of f'' (refined like ``zeros``; the same absolute bound near them).
     """
 
     value: RefFn
@@ -162,6 +164,8 @@ class Ref:
     zeros: Callable[..., Sequence[float]] = lambda **p: ()
     param_sets: Sequence[Mapping[str, object]] = ()
     points: Callable[..., Sequence[float]] = lambda **p: ()
+    second: RefFn | None = None
+    zeros2: Callable[..., Sequence[float]] = lambda **p: ()
 
 
 REFERENCES: dict[str, Ref] = {}
@@ -370,3 +374,99 @@ register("hardshrink", lambda x, lambd: x if abs(x) > lambd else Z,
          lambda x, lambd: mp.mpf(1) if abs(x) > lambd else Z,
          param_sets=({"lambd": 1.5}, {"lambd": 0.0}))
 register("identity", lambda x: x, lambda x: mp.mpf(1))
+
+
+# ---------------------------------------------------------------------------
+# second derivatives, from the definitions by the chain and product rules
+# ---------------------------------------------------------------------------
+# At kinks the value PyTorch's double backward gives (0 for every piecewise-linear
+# piece, elu''(0) = selu''(0) = celu''(0) = 0, hardswish''(+-3) = 0, softsign''(0) = 0);
+# hardsigmoid has no double backward in PyTorch: its one-sided limits, 0.
+
+def add_second(name: str, second: RefFn, zeros2=None) -> None:
+    REFERENCES[name].second = second
+    if zeros2 is not None:
+        REFERENCES[name].zeros2 = zeros2
+
+
+def _sigma1(u):
+    """sigma'(u) = sigma(u) sigma(-u)."""
+    return _sigma(u) * _sigma(-u)
+
+
+def _sigma2(u):
+    """sigma''(u) = sigma'(u) (1 - 2 sigma(u)), with 1 - 2 sigma(u) = -tanh(u/2) (no cancellation)."""
+    return -_sigma1(u) * mp.tanh(u / 2)
+
+
+_ZERO2 = lambda x, **p: Z  # noqa: E731
+
+
+add_second("sigmoid", _sigma2)
+add_second("tanh", lambda x: -2 * mp.tanh(x) * mp.sech(x) ** 2)
+add_second("softsign", lambda x: Z if x == 0 else -2 * mp.sign(x) / (1 + abs(x)) ** 3)
+add_second("hardsigmoid", _ZERO2)
+add_second("log_sigmoid", lambda x: -_sigma1(x))
+add_second("sparse_sigmoid", _ZERO2)
+for _name in ("relu", "relu6", "leaky_relu", "prelu", "rrelu", "threshold", "hardtanh", "softshrink", "hardshrink",
+              "identity"):
+    add_second(_name, _ZERO2)
+add_second("elu", lambda x, alpha: alpha * mp.exp(x) if x < 0 else Z)
+add_second("selu", lambda x: _SELU_SCALE * _SELU_ALPHA * mp.exp(x) if x < 0 else Z)
+add_second("celu", lambda x, alpha: mp.exp(x / alpha) / alpha if x < 0 else Z)
+
+
+def _gelu_second(x, approximate="none"):
+    if approximate == "tanh":  # f = x sigma(w): f'' = 2 sigma'(w) w' + x (sigma''(w) w'^2 + sigma'(w) w'')
+        k = mp.sqrt(2 / mp.pi)
+        w = _gelu_v(x)
+        dw = 2 * k * (1 + 3 * _GELU_C * x * x)
+        d2w = 12 * k * _GELU_C * x
+        return 2 * _sigma1(w) * dw + x * (_sigma2(w) * dw**2 + _sigma1(w) * d2w)
+    return _phi(x) * (2 - x * x)  # (Phi + x phi)' = 2 phi - x^2 phi
+
+
+add_second("gelu", _gelu_second,
+           zeros2=lambda approximate="none": (-1.4142135623730951, 1.4142135623730951) if approximate == "none"
+           else (-1.4185, 1.4185))
+
+
+def _silu_second(x, beta):
+    u = beta * x  # f = u sigma(u)/beta: f'' = beta (2 sigma'(u) + u sigma''(u))
+    return beta * (2 * _sigma1(u) + u * _sigma2(u))
+
+
+_SILU_U2 = 2.3993572805154676  # zero of d2/du2 [u sigma(u)]
+
+
+def _silu_zeros2(beta):
+    return (-_SILU_U2 / float(beta), _SILU_U2 / float(beta)) if beta != 0 else ()
+
+
+add_second("silu", _silu_second, zeros2=_silu_zeros2)
+add_second("quick_gelu", lambda x: _silu_second(x, _QG), zeros2=lambda: (-_SILU_U2 / 1.702, _SILU_U2 / 1.702))
+
+
+def _mish_second(x):
+    """f = x t, t = tanh(s), s = softplus(x): f'' = 2t' + x t'', t' = sech^2(s) sigma(x),
+    t'' = sech^2(s) (sigma'(x) - 2 tanh(s) sigma(x)^2)."""
+    sp = _softplus(x)
+    sech2 = mp.sech(sp) ** 2
+    t1 = sech2 * _sigma(x)
+    t2 = sech2 * (_sigma1(x) - 2 * mp.tanh(sp) * _sigma(x) ** 2)
+    return 2 * t1 + x * t2
+
+
+add_second("mish", _mish_second, zeros2=lambda: (-2.2564, 1.4906))
+add_second("softplus", lambda x, beta: beta * _sigma1(beta * x))
+
+
+def _squareplus_second(x, b):
+    h = mp.sqrt(x * x + b)  # ((1 + x/h)/2)' = (1/h - x^2/h^3)/2 = b/(2 h^3)
+    return b / (2 * h**3)
+
+
+add_second("squareplus", _squareplus_second)
+add_second("sparse_plus", lambda x: mp.mpf(1) / 2 if -1 < x < 1 else Z)
+add_second("hardswish", lambda x: mp.mpf(1) / 3 if -3 < x < 3 else Z)
+add_second("tanhshrink", lambda x: 2 * mp.tanh(x) * mp.sech(x) ** 2)

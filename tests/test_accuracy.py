@@ -1,9 +1,9 @@
-"""Accuracy of every elementwise activation and its derivative against mpmath.
+"""Accuracy of every elementwise activation, its derivative and its second derivative against mpmath.
 
 Bound (product specification): within 4 ulp of the exactly rounded result
 where that result is a normal float64; absolute error <= 2**-1022 where it is
 subnormal or underflows; within 1e-3 of a zero of a derivative an absolute
-error of 4*2**-52 is accepted.  See ``reference.score``.
+error of 4*2**-52 is accepted (near a zero of the second derivative likewise).  See ``reference.score``.
 
 Every elementwise record of the registry is checked automatically (default
 parameters and the non-default sets listed in ``reference.REFERENCES``) on a
@@ -93,15 +93,17 @@ def _neighbours(x, steps=3):
 
 
 @functools.lru_cache(maxsize=None)
-def _deriv_zeros(name, ps):
-    """Zeros of the reference derivative, refined to PREC bits."""
+def _deriv_zeros(name, ps, which="derivative"):
+    """Zeros of the reference derivative (or of the second derivative), refined to PREC bits."""
     ref = REFERENCES[name]
     params = dict(_record(name).bind(dict(ps)))
+    fn, guesses = (ref.second, ref.zeros2) if which == "second" else (ref.derivative, ref.zeros)
     zs = []
-    for z0 in ref.zeros(**params):
+    for z0 in guesses(**params):
         p = {k: (mpf(v) if isinstance(v, float) else v) for k, v in params.items()}
         with mp.workprec(PREC):  # solved for z / z0 near 1: the zero may lie anywhere in the float range
-            zs.append(mp.findroot(lambda t: ref.derivative(t * z0, **p), mp.mpf(1)) * z0)
+            scale = abs(fn(mp.mpf(0), **p)) or 1 if which == "second" else 1  # f''(0) != 0 where f'' has zeros
+            zs.append(mp.findroot(lambda t: fn(t * z0, **p) / scale, mp.mpf(1)) * z0)
     return tuple(zs)
 
 
@@ -130,7 +132,7 @@ def grid(name, ps):
         pts += list(rng.uniform(lo, hi, 40))
     for kx, _ in rec.kink_points(dict(ps)):
         pts += _neighbours(kx, 3) + [kx + d for d in (-1e-9, 1e-9, -1e-3, 1e-3)]
-    for z in _deriv_zeros(name, ps):
+    for z in _deriv_zeros(name, ps) + _deriv_zeros(name, ps, "second"):
         zf = float(z)
         pts += _neighbours(zf, 3)
         for d in (1e-12, 1e-8, 1e-5, 1e-4, 9.99e-4, 1.001e-3, 2e-3, 5e-3, 0.01, 0.03, 0.1, 0.2, 0.3, 0.5):
@@ -155,8 +157,8 @@ def _reference_values(name, ps, which):
     return tuple(evaluate(fn, float(x), params) for x in _grid(name, ps))
 
 
-def _near_zero_mask(name, ps, x):
-    zs = _deriv_zeros(name, ps)
+def _near_zero_mask(name, ps, x, which="derivative"):
+    zs = _deriv_zeros(name, ps, which)
     mask = np.zeros(x.shape, dtype=bool)
     for z in zs:
         with np.errstate(over="ignore"):
@@ -164,14 +166,23 @@ def _near_zero_mask(name, ps, x):
     return mask
 
 
+def kernel(rec, which):
+    """The record's function for 'value', 'derivative' or 'second' (f'')."""
+    if which == "value":
+        return rec.value
+    if which == "second":
+        return functools.partial(rec.derivative, order=2)
+    return rec.derivative
+
+
 def _scores(name, ps, which):
     rec = _record(name)
     x = _grid(name, ps)
-    fn = rec.value if which == "value" else rec.derivative
+    fn = kernel(rec, which)
     y = np.asarray(fn(x, **dict(ps)), dtype=np.float64)
     assert y.shape == x.shape and y.dtype == np.float64
     refs = _reference_values(name, ps, which)
-    near = _near_zero_mask(name, ps, x) if which == "derivative" else np.zeros(x.shape, bool)
+    near = _near_zero_mask(name, ps, x, which) if which != "value" else np.zeros(x.shape, bool)
     s = np.array([score(yi, r, bool(n)) for yi, r, n in zip(y, refs, near)])
     return x, y, refs, s, near
 
@@ -192,8 +203,14 @@ def test_every_elementwise_record_has_a_reference(name):
     assert name in REFERENCES, f"{name} has no reference row in tests/reference.py"
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_every_elementwise_record_has_a_second_derivative_reference(name):
+    assert REFERENCES[name].second is not None, f"{name} has no second derivative in tests/reference.py"
+    assert _record(name).has_second_derivative()
+
+
 @pytest.mark.parametrize("cfg", CONFIGS, ids=_cid)
-@pytest.mark.parametrize("which", ["value", "derivative"])
+@pytest.mark.parametrize("which", ["value", "derivative", "second"])
 def test_accuracy(cfg, which):
     name, ps = cfg
     x, y, refs, s, _ = _scores(name, ps, which)
@@ -210,8 +227,8 @@ def test_special_values(cfg):
     params = dict(rec.bind(dict(ps)))
     ref = REFERENCES[name]
     x = np.array([np.nan, np.inf, -np.inf])
-    for which in ("value", "derivative"):
-        fn = rec.value if which == "value" else rec.derivative
+    for which in ("value", "derivative", "second"):
+        fn = kernel(rec, which)
         y = np.asarray(fn(x, **dict(ps)))
         assert np.isnan(y[0]), f"{which}(nan) = {y[0]!r}"
         for xi, yi in zip((1, -1), y[1:]):
@@ -342,6 +359,90 @@ def test_derivative_matches_finite_difference(cfg, x):
     assert score(got, an, near) <= BOUND, (x, got, mp.nstr(an, 17))
 
 
+@pytest.mark.parametrize("cfg", CONFIGS, ids=_cid)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(x=st.one_of(st.floats(-60.0, 60.0), st.floats(-1e6, 1e6), st.floats(allow_nan=False, allow_infinity=False)))
+def test_second_derivative_matches_finite_difference(cfg, x):
+    """The reference f'' agrees with a high-precision central difference of the reference f'
+    (so the f'' references are not taken on trust either), and our f'' is within the bound of it."""
+    name, ps = cfg
+    assume(all(abs(x - k) > 1e-6 * max(1.0, abs(k)) for k in _kinks_of(name, ps)))
+    rec = _record(name)
+    params = dict(rec.bind(dict(ps)))
+    ref = REFERENCES[name]
+    p = {k: (mpf(v) if isinstance(v, float) else v) for k, v in params.items()}
+    an = evaluate(ref.second, x, params)
+    fd = central_difference(lambda t: ref.derivative(t, **p), x, an)
+    if not (abs(an) < TINY_DERIVATIVE and abs(fd) < TINY_DERIVATIVE):
+        assert abs(fd - an) <= mp.mpf(2) ** -90 * abs(an), (x, mp.nstr(fd, 20), mp.nstr(an, 20))
+    near = any(abs(x - float(z)) <= NEAR_ZERO_WINDOW for z in _deriv_zeros(name, ps, "second"))
+    got = float(rec.derivative(np.array([x]), order=2, **dict(ps))[0])
+    assert score(got, an, near) <= BOUND, (x, got, mp.nstr(an, 17))
+
+
+@pytest.mark.parametrize("cfg", KINK_CONFIGS, ids=_cid)
+def test_second_derivative_at_kinks(cfg):
+    name, ps = cfg
+    rec = _record(name)
+    for kx, d2 in rec.kink_points2(dict(ps)):
+        got = rec.derivative(np.array([kx]), order=2, **dict(ps))[0]
+        assert got == d2, f"{name}''({kx!r}) = {got!r}, the record states {d2!r}"
+
+
+def test_order_is_checked():
+    from actloss.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="order must be 1 or 2"):
+        _record("gelu").derivative(np.array([1.0]), order=3)
+    with pytest.raises(ParameterError, match="softmax has no second derivative"):
+        _record("softmax").derivative(np.array([1.0, 2.0]), order=2)
+
+
+# The tanh GELU is defined with the float64 nearest 0.044715 (actloss.constants.GELU_TANH_C), as PyTorch,
+# JAX and TensorFlow evaluate it; its far tail is exact because the cubic argument is a double-double.
+# Against the decimal 0.044715 (2.2e-18 larger) the tail differs by 2 sqrt(2/pi) 2.2e-18 x^3 in the
+# exponent: 5 ulp at x = -6, 295 ulp at x = -21.12. Both are shown here.
+GELU_TANH_TAIL = [-6.0, -10.0, -15.0, -20.0, -21.0, -21.12, -21.2]
+
+
+@pytest.mark.parametrize("x", GELU_TANH_TAIL)
+@pytest.mark.parametrize("which", ["value", "derivative", "second"])
+def test_gelu_tanh_far_tail_is_exact(x, which):
+    rec = _record("gelu")
+    y = float(kernel(rec, which)(np.array([x]), approximate="tanh")[0])
+    exact = evaluate(getattr(REFERENCES["gelu"], which), x, {"approximate": "tanh"})
+    assert y != 0.0 and ulp_error(y, exact) <= 1.0, (x, y, mp.nstr(exact, 17))
+
+
+def test_gelu_tanh_far_tail_against_the_decimal_constant():
+    """What the float64 constant changes: with c = 0.044715 exactly, x = -6 and x = -21.12 are 5 and 295
+    ulp away from actloss's (and PyTorch's) function."""
+    rec = _record("gelu")
+    errs = {}
+    for x in (-6.0, -21.12):
+        y = float(rec.value(np.array([x]), approximate="tanh")[0])
+        with mp.workprec(PREC):
+            c = mp.mpf("0.044715")  # the decimal, read at PREC bits
+            xm = mpf(x)
+            w = 2 * mp.sqrt(2 / mp.pi) * (xm + c * xm**3)
+            errs[x] = ulp_error(y, xm / (1 + mp.exp(-w)))
+    assert 4 < errs[-6.0] < 6 and 250 < errs[-21.12] < 350, errs
+
+
+@pytest.mark.parametrize("which", ["value", "derivative", "second"])
+def test_gelu_tanh_tail_sweep(which):
+    """4000 points of the far tail (x from -22.5, where the value underflows, to -3) and the mirror
+    tail of f' and f'' (x to 22.5): within the bound of mpmath (measured: value 1.9, f′ 1.9, f″ 2.3 ulp)."""
+    rec = _record("gelu")
+    rng = np.random.default_rng(11)
+    x = np.concatenate([rng.uniform(-22.5, -3.0, 3000), rng.uniform(3.0, 22.5, 1000)])
+    y = kernel(rec, which)(x, approximate="tanh")
+    fr = getattr(REFERENCES["gelu"], which)
+    refs = [evaluate(fr, float(xi), {"approximate": "tanh"}) for xi in x]
+    s = np.array([ulp_error(a, b) for a, b in zip(y, refs)])
+    assert s.max() <= BOUND, _report(x, y, refs, s)
+
+
 def _condition(text, params):
     """Evaluate a record's 'for α ≥ 0' / 'when v ≤ t' style condition."""
     if text is True:
@@ -464,7 +565,7 @@ def test_range_where_claimed(cfg, xs):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("cfg", CONFIGS, ids=_cid)
-@pytest.mark.parametrize("which", ["value", "derivative"])
+@pytest.mark.parametrize("which", ["value", "derivative", "second"])
 def test_accuracy_sweep(cfg, which):
     name, ps = cfg
     rec = _record(name)
@@ -477,15 +578,15 @@ def test_accuracy_sweep(cfg, which):
         rng.uniform(-800, 800, n // 4),
         np.exp(rng.uniform(-745, 709, n // 2)) * rng.choice([-1.0, 1.0], n // 2),
     ])
-    zs = _deriv_zeros(name, ps)
+    zs = _deriv_zeros(name, ps, "second" if which == "second" else "derivative")
     for z in zs:
         x = np.concatenate([x, float(z) + rng.uniform(-0.5, 0.5, n // 4)])
-    fn = rec.value if which == "value" else rec.derivative
+    fn = kernel(rec, which)
     y = fn(x, **dict(ps))
     fr = getattr(ref, which)
     refs = [evaluate(fr, float(xi), params) for xi in x]
     near = np.zeros(x.shape, bool)
-    if which == "derivative":
+    if which != "value":
         for z in zs:
             with np.errstate(over="ignore"):
                 near |= np.abs(x - float(z)) <= NEAR_ZERO_WINDOW
@@ -504,7 +605,7 @@ def accuracy_table(names=None):
         if names and name not in names:
             continue
         row = [_cid(cfg)]
-        for which in ("value", "derivative"):
+        for which in ("value", "derivative", "second"):
             x, y, refs, s, near = _scores(name, ps, which)
             u = np.array([ulp_error(a, b) for a, b in zip(y, refs)])
             far = ~near
@@ -513,9 +614,10 @@ def accuracy_table(names=None):
             row.append(f"{s.max():.3f}")
         rows.append(row)
     w = max(len(r[0]) for r in rows)
-    print(f"{'function':{w}}  {'value max ulp':24} score  {'derivative max ulp (outside zero windows)':24} score")
+    print(f"{'function':{w}}  {'value max ulp':24} score  {'f′ max ulp (outside zero windows)':24} score  "
+          f"{'f″ max ulp (outside zero windows)':24} score")
     for r in rows:
-        print(f"{r[0]:{w}}  {r[1]:24} {r[2]:5}  {r[3]:24} {r[4]:5}")
+        print(f"{r[0]:{w}}  {r[1]:24} {r[2]:5}  {r[3]:24} {r[4]:5}  {r[5]:24} {r[6]:5}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Fit the polynomials that actloss._kernels uses near the zeros of derivatives.
+"""Fit the polynomials that actloss._kernels uses near the zeros of derivatives
+(first and second derivatives).
 
 Near a zero r of a derivative f = g' whose formula cancels (gelu', silu',
 mish', the tanh-GELU's derivative), the kernels evaluate f(v) = d * q(d) with
@@ -8,7 +9,7 @@ pieces f(v) = p(v - c) around short midpoints c tile the range. This script
 finds r to 300 bits and fits each polynomial by Chebyshev interpolation with
 mpmath, then prints the _Pieces definitions to paste into _kernels.py:
 
-    python tools/root_polynomials.py
+    python tools/root_polynomials.py [NAME ...]
 
 Requires mpmath (a test dependency), not the package.
 """
@@ -45,6 +46,30 @@ def mish_grad(x):
     return mp.tanh(sp) + x * mp.sech(sp) ** 2 * sig(x)
 
 
+def sig1(u):
+    return sig(u) * sig(-u)
+
+
+def sig2(u):
+    return -sig1(u) * mp.tanh(u / 2)
+
+
+def silu_grad2(u):  # d2/du2 [u sigma(u)], in u = beta * x
+    return 2 * sig1(u) + u * sig2(u)
+
+
+def gelu_tanh_grad2(x):
+    w = K2 * (x + C * x**3)
+    dw = K2 * (1 + 3 * C * x * x)
+    return 2 * sig1(w) * dw + x * (sig2(w) * dw**2 + sig1(w) * 6 * K2 * C * x)
+
+
+def mish_grad2(x):
+    sp = mp.log1p(mp.exp(x))
+    sech2 = mp.sech(sp) ** 2
+    return 2 * sech2 * sig(x) + x * sech2 * (sig1(x) - 2 * mp.tanh(sp) * sig(x) ** 2)
+
+
 # name: (f, initial guess of the zero, piece boundaries as offsets from the zero).
 # The piece holding the zero is written f = d q(d), d = v - zero; the others
 # f = p(v - c) around their midpoint c.
@@ -53,6 +78,11 @@ CASES = {
     "_GELU_TANH_ROOT": (gelu_tanh_grad, -0.75, (-0.21, 0.21)),
     "_SILU_ROOT": (silu_grad, -1.28, (-0.21, 0.21)),
     "_MISH_ROOT": (mish_grad, -1.19, (-0.21, 0.21)),
+    # second derivatives (all but mish'' are even: their kernels evaluate the positive zero)
+    "_SILU_ROOT2": (silu_grad2, 2.4, (-0.45, -0.21, 0.21, 0.45)),
+    "_GELU_TANH_ROOT2": (gelu_tanh_grad2, 1.42, (-0.45, -0.21, 0.21, 0.45)),
+    "_MISH_ROOT2_NEG": (mish_grad2, -2.26, (-0.45, -0.21, 0.21, 0.45)),
+    "_MISH_ROOT2_POS": (mish_grad2, 1.49, (-0.55, -0.25, 0.25, 0.55)),
 }
 TARGET = mp.mpf(2) ** -62  # relative error of each fit, far below the final rounding
 
@@ -95,8 +125,10 @@ def pieces(f, guess, bounds):
     return r, out
 
 
-def main():
+def main(names=None):
     for name, (f, guess, bounds) in CASES.items():
+        if names and name not in names:
+            continue
         r, ps = pieces(f, guess, bounds)
         worst = max(p[-1] for p in ps)
         print(f"# zero {mp.nstr(r, 25)}; largest relative error of the fits {mp.nstr(worst, 3)}")
@@ -110,4 +142,6 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1:])

@@ -5,11 +5,15 @@ Run by hand, never in CI (it imports torch, which is not a dependency of actloss
     python3 -m venv /tmp/torchvenv && /tmp/torchvenv/bin/pip install torch==2.13.0 numpy
     PYTHONPATH=. /tmp/torchvenv/bin/python tools/torch_reference.py    # from the repository root
 
+(any venv outside the repository will do; the header records the command).
+
 (the registry needs only the standard library and numpy; mpmath comes with torch, through sympy).
 
 For every activation PyTorch has, at each kink of the record (default and one other parameter set), the
-kink's float neighbours and a few ordinary points: value and derivative in float64 (autograd), plus
-Jacobians of the vector functions and torch's defaults for the parameters actloss shares with it.
+kink's float neighbours and a few ordinary points: value, derivative and second derivative in float64
+(autograd, double backward; null with the error where torch has no double backward), the same at +0.0
+and -0.0 with their signs ("signed_zeros"), plus Jacobians of the vector functions and torch's defaults
+for the parameters actloss shares with it.
 "tails" holds a few points where torch's float64 result is not the correctly rounded one, next to the
 exact value (mpmath, 200 bits), for the README.
 tests/test_torch_conventions.py reads the file; it never imports torch.
@@ -101,6 +105,27 @@ def value_and_grad(fn, xs, params):
     return y.detach().tolist(), g.tolist()
 
 
+def second_derivative(fn, xs, params):
+    """d2y by double backward, or (None, the first line of torch's error) where it has none.
+    A derivative that does not depend on x at all (identity) comes back unused: zeros."""
+    t = _t(xs).requires_grad_(True)
+    (g,) = torch.autograd.grad(fn(t, **params).sum(), t, create_graph=True)
+    if not g.requires_grad:
+        return [0.0] * len(xs), None
+    try:
+        (g2,) = torch.autograd.grad(g.sum(), t, allow_unused=True)
+    except RuntimeError as err:
+        return None, str(err).splitlines()[0]
+    return ([0.0] * len(xs) if g2 is None else g2.tolist()), None
+
+
+def signed_zeros(fn, params):
+    """value, derivative and second derivative at +0.0 and -0.0 (tensors keep the sign)."""
+    y, dy = value_and_grad(fn, [0.0, -0.0], params)
+    d2y, _ = second_derivative(fn, [0.0, -0.0], params)
+    return {"x": [0.0, -0.0], "y": y, "dy": dy, "d2y": d2y}
+
+
 def points(record, params):
     xs = list(ORDINARY)
     kinks = []
@@ -149,7 +174,12 @@ def main() -> None:
         for params in [record.defaults()] + ([{**record.defaults(), **other}] if other else []):
             kinks, xs = points(record, params)
             y, dy = value_and_grad(fn, xs, params)
-            cases.append({"name": name, "params": params, "x": xs, "kinks": kinks, "y": y, "dy": dy})
+            d2y, d2y_error = second_derivative(fn, xs, params)
+            case = {"name": name, "params": params, "x": xs, "kinks": kinks, "y": y, "dy": dy, "d2y": d2y}
+            if d2y_error:
+                case["d2y_error"] = d2y_error
+            case["signed_zeros"] = signed_zeros(fn, params)
+            cases.append(case)
     vectors = []
     for name, fn in VECTOR.items():
         for v in VECTORS:
@@ -167,7 +197,7 @@ def main() -> None:
             "generated_by": "PYTHONPATH=. /tmp/torchvenv/bin/python tools/torch_reference.py",
             "date": datetime.date.today().isoformat(),
             "python": sys.version.split()[0],
-            "dtype": "float64; derivatives by torch.autograd",
+            "dtype": "float64; derivatives by torch.autograd (second derivatives by double backward)",
         },
         "defaults": defaults,
         "tails": tails,

@@ -42,21 +42,25 @@ def run_eval(numbers, names, input=None, format=None, precision=None, pred=None,
     _run(names, numbers, given(params), input, format, precision, derivative=False, pred=pred, target=target)
 
 
-def run_grad(numbers, names, input=None, format=None, precision=None, pred=None, target=None, **params) -> None:
-    """``actloss grad``: of activations, or of one loss (dL/dpred) with --pred and --target."""
+def run_grad(numbers, names, input=None, format=None, precision=None, pred=None, target=None, order=None,
+             **params) -> None:
+    """``actloss grad``: of activations, or of one loss (dL/dpred) with --pred and --target;
+    ``--order 2`` for second derivatives."""
     from actloss import registry
 
+    order = 1 if order is None else int(order)  # the declaration allows "1" and "2"
     reg = registry.load()
     if names and names[0] in reg and reg.get(names[0]).kind == "loss":
         from actloss.cli import loss as loss_cli
 
         loss_cli.run(numbers, names, pred=pred, target=target, format=format, precision=precision,
-                     input=input, derivative=True, **params)
+                     input=input, derivative=order, **params)
         return
-    _run(names, numbers, given(params), input, format, precision, derivative=True, pred=pred, target=target)
+    _run(names, numbers, given(params), input, format, precision, derivative=order, pred=pred, target=target)
 
 
-def _run(names, numbers, params, input_path, fmt, precision, derivative: bool, pred=None, target=None) -> None:
+def _run(names, numbers, params, input_path, fmt, precision, derivative: int, pred=None, target=None) -> None:
+    """derivative: 0 (eval), 1 or 2 (grad, grad --order 2)."""
     from actloss import registry
 
     command = "grad" if derivative else "eval"
@@ -77,6 +81,9 @@ def _run(names, numbers, params, input_path, fmt, precision, derivative: bool, p
     if precision is not None and not 1 <= precision <= 17:
         raise InputError(f"--precision must be between 1 and 17 significant digits, got {precision}")
     bound = _bind_all(records, params)
+    if derivative == 2:
+        for r in records:
+            r.check_order(2)
     shapes = {r.shape for r in records}
     vector = shapes != {"elementwise"}
     if vector and len(records) > 1:

@@ -38,8 +38,8 @@ def _record(names, command: str):
     return reg.get(name, kind="loss")
 
 
-def run(numbers, names, pred=None, target=None, format=None, precision=None, input=None, derivative=False, **params) -> None:
-    """``actloss loss`` (and ``actloss grad LOSS``)."""
+def run(numbers, names, pred=None, target=None, format=None, precision=None, input=None, derivative=0, **params) -> None:
+    """``actloss loss`` (and ``actloss grad LOSS``: derivative 1 for dL/dpred, 2 for second derivatives)."""
     from actloss.cli.evaluate import given
 
     command = "grad" if derivative else "loss"
@@ -54,6 +54,8 @@ def run(numbers, names, pred=None, target=None, format=None, precision=None, inp
             f"e.g. actloss {command} mse --pred @pred.csv --target @target.csv"
         )
     record = _record(names, command)
+    if derivative == 2:
+        record.check_order(2)
     missing = [o for o, v in (("pred", pred), ("target", target)) if v is None]
     if missing:
         what = " and ".join("--" + m for m in missing)
@@ -92,6 +94,10 @@ def run(numbers, names, pred=None, target=None, format=None, precision=None, inp
 # ---------------------------------------------------------------------------
 
 def _plain(res: LossEvaluation, precision) -> None:
+    if res.blocks:  # one C x C Hessian per sample, a blank line between samples (as Jacobians)
+        c = res.grad.shape[-1]
+        render.write(b"\n".join(render.rows_of(h, precision) for h in res.grad.reshape(-1, c, c)))
+        return
     if res.derivative:
         g = res.grad
         render.write(render.lines_of(g, precision) if g.ndim <= 1 else render.rows_of(g.reshape(-1, g.shape[-1]), precision))
@@ -119,8 +125,12 @@ def _csv(res: LossEvaluation, precision) -> None:
         head += [f"target_{j}" for j in range(c)] if targets.ndim == 2 else ["target"]
     else:
         head = [per, "pred", "target"]
-    if res.derivative:
-        head += [f"grad_{j}" for j in range(preds.shape[-1])] if res.per_sample else ["grad"]
+    if res.blocks:
+        head += ["row"] + [f"d2_{j}" for j in range(preds.shape[-1])]
+        g = res.grad.reshape(preds.shape + (preds.shape[-1],))
+    elif res.derivative:
+        word = "grad" if res.derivative == 1 else "d2"
+        head += [f"{word}_{j}" for j in range(preds.shape[-1])] if res.per_sample else [word]
         g = res.grad.reshape(preds.shape)
     else:
         head += ["loss"]
@@ -128,6 +138,9 @@ def _csv(res: LossEvaluation, precision) -> None:
     rows = []
     for k in range(res.parts.count):
         cells = [str(k)] + _cells(preds[k], None) + _target_cells(res, targets[k], None)  # inputs as given
+        if res.blocks:  # one line per row of the sample's Hessian
+            rows += [cells + [str(i)] + _cells(row, precision) for i, row in enumerate(g[k])]
+            continue
         cells += _cells(g[k], precision) if res.derivative else [render.number(float(items[k]), precision)]
         rows.append(cells)
     if not res.derivative and res.reduction != "none":
@@ -146,7 +159,7 @@ def _json(res: LossEvaluation, precision) -> None:
         "count": res.parts.count,
     }
     if res.derivative:
-        obj["quantity"] = "gradient"
+        obj["quantity"] = "gradient" if res.derivative == 1 else ("hessian" if res.blocks else "hessian_diagonal")
     else:
         obj["value"] = render.json_array(res.value, precision)
         obj["values"] = render.json_array(res.parts.items, precision)
@@ -158,7 +171,7 @@ def _json(res: LossEvaluation, precision) -> None:
     else:
         obj["target"] = render.json_array(res.target)
     if res.derivative:
-        obj["gradient"] = render.json_array(res.grad, precision)
+        obj["gradient" if res.derivative == 1 else "second_derivative"] = render.json_array(res.grad, precision)
     render.write(render.json(obj))
 
 
@@ -166,15 +179,20 @@ def _table(res: LossEvaluation, precision) -> None:
     preds, targets = res.item_rows()
     join = ", ".join
     items = res.parts.items.reshape(-1)
-    g = res.grad.reshape(preds.shape) if res.derivative else None
+    g = res.grad.reshape(preds.shape + ((preds.shape[-1],) if res.blocks else ())) if res.derivative else None
+
+    def cell(k):
+        if res.blocks:  # the sample's Hessian, its rows separated by ';'
+            return "; ".join(join(_cells(row, precision)) for row in g[k])
+        return join(_cells(g[k], precision)) if res.derivative else render.number(float(items[k]), precision)
+
     rows = [
-        [str(k), join(_cells(preds[k], None)), join(_target_cells(res, targets[k], None)),
-         join(_cells(g[k], precision)) if res.derivative else render.number(float(items[k]), precision)]
+        [str(k), join(_cells(preds[k], None)), join(_target_cells(res, targets[k], None)), cell(k)]
         for k in range(res.parts.count)
     ]
     sections, bold = (), ()
     if not res.derivative and res.reduction != "none":
         rows.append([res.reduction, "", "", render.number(float(res.value), precision)])
         sections, bold = (len(rows) - 2,), (len(rows) - 1,)
-    columns = [res.parts.per, "pred", "target", "∂L/∂pred" if res.derivative else "loss"]
+    columns = [res.parts.per, "pred", "target", {0: "loss", 1: "∂L/∂pred", 2: "∂²L/∂pred²"}[res.derivative]]
     render.table(res.title(), columns, rows, res.caption(), sections=sections, bold=bold)

@@ -11,18 +11,20 @@ from actloss.cli import term
 from actloss.errors import InputError
 
 
-def label(record, params, derivative: bool = False) -> str:
+def label(record, params, derivative: int = 0) -> str:
     """'elu(x; alpha=0.5)' or "gelu′(x)" for titles and JSON."""
-    name = record.name + ("′" if derivative else "")
+    name = record.name + ("", "′", "″")[int(derivative)]  # derivative: 0, 1 or 2
     shown = "; ".join(f"{k}={render.param_text(v)}" for k, v in params.items())
     return f"{name}(x{'; ' + shown if shown else ''})"
 
 
-def _column(record, derivative: bool) -> str:
-    return record.name + ("'" if derivative else "")
+def _column(record, derivative: int) -> str:
+    return record.name + "'" * int(derivative)
 
 
-def compute(record, params, x, derivative: bool):
+def compute(record, params, x, derivative: int):
+    if derivative == 2:
+        return record.derivative(x, order=2, **params)
     fn = record.derivative if derivative else record.value
     return fn(x, **params)
 
@@ -158,7 +160,7 @@ def _json(records, bound, blocks, derivative, precision, vector, numbers, input_
                 spill.append(compute(r, p, x, derivative))
         if xs.count == 0:
             raise _nothing(numbers, input_path)
-        quantity = ("jacobian" if vector else "derivative") if derivative else "value"
+        quantity = ("jacobian" if vector else ("derivative", "second derivative")[int(derivative) - 1]) if derivative else "value"
         objs = [
             {"function": r.name, "parameters": {k: render.param_json(v) for k, v in p.items()},
              "quantity": quantity, "x": xs, "y": render.Rounded(y, precision)}

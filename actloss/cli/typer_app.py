@@ -54,11 +54,15 @@ Examples:
 
 GRAD_HELP = """Print the derivative f'(x) for each input (the Jacobian for vector functions).
 
-For a loss, print dL/dpred: actloss grad LOSS --pred P --target T.
+For a loss, print dL/dpred: actloss grad LOSS --pred P --target T. --order 2
+prints the second derivative f''(x) of an elementwise activation, or of a loss
+with respect to pred (the Hessian diagonal; per-sample Hessians for ce).
 
 Examples:
 
   actloss grad sigmoid -- 40
+
+  actloss grad --order 2 gelu -- 0 1.4142135623730951
 
   actloss grad leaky_relu --alpha 0.2 -- -1 0 1
 
@@ -300,6 +304,7 @@ def _grad(
     precision: Optional[int] = typer.Option(None, "--precision", metavar="N", help=_PRECISION_HELP),
     pred: Optional[str] = typer.Option(None, "--pred", metavar="P", hidden=True, help="A loss's predictions (see 'actloss loss --help')."),
     target: Optional[str] = typer.Option(None, "--target", metavar="T", hidden=True, help="A loss's targets (see 'actloss loss --help')."),
+    order: Optional[Literal["1", "2"]] = typer.Option(None, "--order", metavar="N", help="1 for the derivative (the default), 2 for the second derivative."),
 ) -> None: ...
 
 

@@ -1,0 +1,246 @@
+"""Second derivatives of the losses with respect to pred: ``NAME_grad2(pred, target, reduction, **params)``.
+
+The registry finds them beside the loss kernels (``actloss._losses`` imports
+them at its end). For elementwise losses the Hessian is diagonal and the
+kernels return its diagonal, the shape of pred; for ``ce`` the Hessian is block
+diagonal with one C x C block per sample, returned with shape ``pred.shape +
+(C,)``: with raw scores (``--logits``) S (diag(p) - p p^T), p = softmax(pred)
+and S the sum of the sample's target coefficients (1 for a class index without
+weights or smoothing); with probabilities diag(A / p^2).
+
+Reductions as for the gradient: 'sum' the second derivative of the summed
+loss, 'mean' that divided by what 'mean' divides by, 'none' each item's own.
+Inputs are checked by the loss's own ``_NAME_parts``. Each per-item second
+derivative is formed as a double-double where it is a quotient or product, and
+the reduction's division is the one final rounding.
+
+At kinks PyTorch's double backward: 0 for the piecewise-linear pieces (l1,
+hinge, huber and smooth_l1 at |r| = delta or beta), 2 for squared_hinge at the
+margin (autograd through clamp(1 - y*pred, min=0)**2 passes the boundary).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from actloss import _kernels as K
+from actloss import _losses as L
+from actloss._dd import div_dd_dd, two_prod, two_sum
+
+
+def _finish(h, l, parts: L.Parts, reduction: str) -> np.ndarray:
+    """The per-item second derivative h + l (a double-double), reduced with one rounding."""
+    h = np.asarray(h, dtype=np.float64)
+    l = np.broadcast_to(np.asarray(l, dtype=np.float64), h.shape)
+    with np.errstate(all="ignore"):
+        if reduction in ("mean", "batchmean"):
+            d = np.float64(parts.denominator)
+            q = div_dd_dd(h, l, d, 0.0)
+            y = np.where(np.isfinite(h) & np.isfinite(q), q, h / d)
+        else:
+            y = np.where(np.isfinite(h), h + l, h)
+    return y + 0.0  # no -0.0
+
+
+def _inv(v: float) -> tuple[float, float]:
+    """1/v as a double-double (v > 0 finite)."""
+    r = 1.0 / v
+    p, pe = two_prod(np.float64(r), np.float64(v))
+    return r, float(((1.0 - p) - pe) / v)
+
+
+def _over_square(nh, nl, sh, sl):
+    """(nh + nl)/(sh + sl)**2 for n >= 0, s > 0, rounded once: both scaled to [0.5, 1) first (np.frexp),
+    so neither s**2 nor the quotient over- or underflows before the final ldexp."""
+    ms, ks = np.frexp(sh)
+    mn, kn = np.frexp(nh)
+    msl = np.ldexp(sl, -ks)
+    mnl = np.ldexp(nl, -kn)
+    q, qe = two_prod(ms, ms)
+    qe = qe + 2.0 * ms * msl
+    return np.ldexp(div_dd_dd(mn, mnl, q, qe), kn - 2 * ks)
+
+
+def _keep_nan(a, y):
+    return np.where(np.isnan(a), np.nan, y)
+
+
+# ---------------------------------------------------------------------------
+# elementwise losses: the diagonal of the Hessian
+# ---------------------------------------------------------------------------
+
+def _residual(pred, target):
+    """r = pred - target as a double-double (rh, rl): decisions and functions of r see the exact residual."""
+    with np.errstate(all="ignore"):
+        rh, rl = two_sum(np.asarray(pred, dtype=np.float64), -np.asarray(target, dtype=np.float64))
+    return rh, np.where(np.isfinite(rl), rl, 0.0)
+
+
+def _inside(rh, rl, c):
+    """|rh + rl| < c exactly."""
+    a = np.abs(rh)
+    return (a < c) | ((a == c) & (rh * rl < 0))
+
+
+def _const(pred, target, c):
+    r = np.asarray(pred, dtype=np.float64) - np.asarray(target, dtype=np.float64)
+    return _keep_nan(r, np.full(r.shape, c)), 0.0
+
+
+def _mse2(pred, target, parts):
+    return _const(pred, target, 2.0)
+
+
+def _l1_2(pred, target, parts):
+    return _const(pred, target, 0.0)  # 0 at r = 0 too (PyTorch's double backward of abs)
+
+
+def _huber2(pred, target, parts, delta=1.0):
+    rh, rl = _residual(pred, target)
+    return _keep_nan(rh, np.where(_inside(rh, rl, delta), 1.0, 0.0)), 0.0
+
+
+def _smooth_l1_2(pred, target, parts, beta=1.0):
+    rh, rl = _residual(pred, target)
+    if beta == 0.0:
+        return _keep_nan(rh, np.zeros_like(rh)), 0.0
+    h, l = _inv(beta)
+    inside = _inside(rh, rl, beta)
+    return _keep_nan(rh, np.where(inside, h, 0.0)), np.where(inside, l, 0.0)
+
+
+def _log_cosh2(pred, target, parts):
+    """sech(r)**2 at the exact residual: sech^2(rh + rl) = sech^2(rh) (1 - 2 tanh(rh) rl)."""
+    rh, rl = _residual(pred, target)
+    y = K.tanh_grad(rh)
+    with np.errstate(all="ignore"):
+        return y, -2.0 * y * np.tanh(rh) * rl
+
+
+def _gaussian_nll2(pred, target, parts, var=1.0, full=False, eps=1e-6):
+    r = np.asarray(pred, dtype=np.float64) - np.asarray(target, dtype=np.float64)
+    h, l = _inv(max(var, eps))
+    return _keep_nan(r, np.full(r.shape, h)), np.full(r.shape, l)
+
+
+def _poisson_nll2(pred, target, parts, log_input=True, full=False, eps=1e-8):
+    pred = np.asarray(pred, dtype=np.float64)
+    target = np.asarray(target, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        if log_input:
+            return np.exp(pred), 0.0  # d2/dx2 (e^x - t x)
+        # d2/dp2 (p - t log(p + eps)) = t/(p + eps)^2, p + eps never rounded
+        s, sl = two_sum(pred, np.float64(eps))
+        y = _over_square(target, 0.0, s, sl)
+        y = np.where(target == 0, 0.0, np.where(s == 0, np.inf, np.where(np.isinf(s), 0.0, y)))
+        return _keep_nan(pred, y), 0.0
+
+
+def _hinge2(pred, target, parts):
+    return _const(pred, target, 0.0)
+
+
+def _squared_hinge2(pred, target, parts):
+    pred = np.asarray(pred, dtype=np.float64)
+    y, _ = L._signed_labels(np.asarray(target, dtype=np.float64), "squared_hinge")
+    return _keep_nan(pred, np.where(y * pred <= 1.0, 2.0, 0.0)), 0.0
+
+
+def _bce2(pred, target, parts, logits=False):
+    pred = np.asarray(pred, dtype=np.float64)
+    target = np.asarray(target, dtype=np.float64)
+    if logits:
+        return K.sigmoid_grad(pred), 0.0  # sigma(x) sigma(-x), whatever the target
+    with np.errstate(all="ignore"):
+        # t/p^2 + (1 - t)/(1 - p)^2, 1 - p and 1 - t carried exactly
+        qh, ql = two_sum(1.0, -pred)
+        uh, ul = two_sum(1.0, -target)
+        a = _over_square(target, 0.0, pred, 0.0)
+        b = _over_square(uh, ul, qh, ql)
+        a = np.where(target == 0, 0.0, np.where(pred == 0, np.inf, a))
+        b = np.where(uh == 0, 0.0, np.where(qh == 0, np.inf, b))
+        s, e = two_sum(a, b)
+        return _keep_nan(pred, s), np.where(np.isfinite(s), e, 0.0)
+
+
+ELEMENTWISE = {
+    "mse": _mse2, "l2": _mse2, "l1": _l1_2, "huber": _huber2, "smooth_l1": _smooth_l1_2,
+    "log_cosh": _log_cosh2, "gaussian_nll": _gaussian_nll2, "poisson_nll": _poisson_nll2,
+    "hinge": _hinge2, "squared_hinge": _squared_hinge2, "bce": _bce2,
+}
+
+
+def _elementwise_pair(name: str, default_reduction: str = "mean"):
+    def grad2(pred, target, reduction=default_reduction, **params):
+        parts = L.parts(name, pred, target, **params)  # checks the inputs as the loss does
+        params.pop("reduction", None)
+        with np.errstate(all="ignore"):  # inf and nan are results here, not warnings
+            h, l = ELEMENTWISE[name](pred, target, parts, **params)
+        return _finish(h, l, parts, reduction)
+
+    grad2.__name__ = name + "_grad2"
+    grad2.__doc__ = f"d2 {name}/d pred2 elementwise (the Hessian diagonal) for the reduction, the shape of pred."
+    return grad2
+
+
+mse_grad2 = _elementwise_pair("mse")
+l2_grad2 = _elementwise_pair("l2", "sum")
+l1_grad2 = _elementwise_pair("l1")
+huber_grad2 = _elementwise_pair("huber")
+smooth_l1_grad2 = _elementwise_pair("smooth_l1")
+log_cosh_grad2 = _elementwise_pair("log_cosh")
+gaussian_nll_grad2 = _elementwise_pair("gaussian_nll")
+poisson_nll_grad2 = _elementwise_pair("poisson_nll")
+hinge_grad2 = _elementwise_pair("hinge")
+squared_hinge_grad2 = _elementwise_pair("squared_hinge")
+bce_grad2 = _elementwise_pair("bce")
+
+
+# ---------------------------------------------------------------------------
+# ce: one C x C block per sample
+# ---------------------------------------------------------------------------
+
+def _ce_coefficients(pred, target, label_smoothing, weight):
+    """A[n, c] with loss_n = -sum_c A[n, c] log p[n, c], as the ce kernel forms them."""
+    c = pred.shape[-1]
+    w = L._weights(weight, c)
+    w_row = np.ones(c) if w is None else w
+    if target.shape == pred.shape[:-1]:
+        idx = L._class_indices(pred, target, "ce")
+        onehot = np.zeros(pred.shape)
+        np.put_along_axis(onehot, idx[..., None], 1.0, axis=-1)
+        A = (1.0 - label_smoothing) * w_row[idx][..., None] * onehot
+        if label_smoothing:
+            A = A + (label_smoothing / c) * w_row
+        return A
+    return w_row * ((1.0 - label_smoothing) * target + label_smoothing / c)
+
+
+def ce_grad2(pred, target, reduction="mean", logits=False, label_smoothing=0.0, weight=None):
+    """The per-sample Hessian of ce with respect to pred, shape pred.shape + (C,).
+
+    --logits: S (diag(p) - p p^T), p = softmax(pred), S = sum_c A[n, c]; each entry
+    p_i (1 - p_i) or -p_i p_j (1 - p from the log-softmax, never 1 minus a rounded p)
+    times S is a double-double, divided once for 'mean'. Probabilities: diag(A / p^2).
+    """
+    parts = L.parts("ce", pred, target, logits=logits, label_smoothing=label_smoothing, weight=weight)
+    pred = np.asarray(pred, dtype=np.float64)
+    target = np.asarray(target, dtype=np.float64)
+    A = _ce_coefficients(pred, target, label_smoothing, weight)
+    c = pred.shape[-1]
+    eye = np.eye(c, dtype=bool)
+    with np.errstate(all="ignore"):
+        if logits:
+            _, p, one_minus_p = L.softmax_parts(pred)
+            S = np.sum(A, axis=-1)[..., None, None]
+            pi, pj = p[..., :, None], p[..., None, :]
+            qi = one_minus_p[..., :, None]
+            h, l = two_prod(pi, np.where(eye, qi, -pj))
+            sh, sl = two_prod(h, np.broadcast_to(S, h.shape))
+            sl = sl + l * S
+            sh = np.where(np.isnan(pred).any(axis=-1)[..., None, None], np.nan, sh)  # a NaN logit: a NaN block
+            return _finish(sh, sl, parts, reduction)
+        d = _over_square(A, 0.0, pred, 0.0)
+        d = np.where(A == 0, 0.0, np.where(pred == 0, np.inf, d))
+        h = np.where(eye, d[..., :, None], 0.0)
+        return _finish(h, 0.0, parts, reduction)

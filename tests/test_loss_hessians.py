@@ -1,0 +1,236 @@
+"""Second derivatives of the losses with respect to pred against mpmath.
+
+Elementwise losses: the diagonal of the Hessian (``derivative(pred, target, order=2)``), per reduction;
+``ce``: one C x C block per sample, S (diag(p) - p p^T) with raw scores. The references below are the
+second derivatives worked out from each loss's definition; ``test_references_are_second_derivatives``
+checks them against mpmath's numerical differentiation of the definitions themselves. Bound: 4 ulp of the
+exactly rounded result (absolute 2**-1022 below the normal range), as for the activations.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from mpmath import mp
+
+from actloss.errors import ParameterError
+from actloss.registry import get
+from reference import PREC, mpf, ulp_error
+
+BOUND = 4.0
+Z = mp.mpf(0)
+
+
+def _sig(u):
+    return 1 / (1 + mp.exp(-u)) if u >= 0 else mp.exp(u) / (1 + mp.exp(u))
+
+
+def _softplus(u):
+    return u + mp.log1p(mp.exp(-u)) if u > 0 else mp.log1p(mp.exp(u))
+
+
+# name -> (loss of one element (p, t, **params), its second derivative in p, parameter sets)
+ELEMENTWISE = {
+    "mse": (lambda p, t: (p - t) ** 2, lambda p, t: mp.mpf(2), [{}]),
+    "l2": (lambda p, t: (p - t) ** 2, lambda p, t: mp.mpf(2), [{}]),
+    "l1": (lambda p, t: abs(p - t), lambda p, t: Z, [{}]),
+    "huber": (lambda p, t, delta: (p - t) ** 2 / 2 if abs(p - t) < delta else delta * (abs(p - t) - delta / 2),
+              lambda p, t, delta: mp.mpf(1) if abs(p - t) < delta else Z, [{"delta": 1.0}, {"delta": 0.3}]),
+    "smooth_l1": (lambda p, t, beta: (p - t) ** 2 / (2 * beta) if abs(p - t) < beta else abs(p - t) - beta / 2,
+                  lambda p, t, beta: 1 / beta if abs(p - t) < beta else Z, [{"beta": 1.0}, {"beta": 0.3}]),
+    "log_cosh": (lambda p, t: mp.log(mp.cosh(p - t)), lambda p, t: mp.sech(p - t) ** 2, [{}]),
+    "gaussian_nll": (lambda p, t, var: (mp.log(var) + (p - t) ** 2 / var) / 2, lambda p, t, var: 1 / var,
+                     [{"var": 1.0}, {"var": 0.3}, {"var": 7.0}]),
+    "poisson_nll": (lambda p, t, log_input, eps: mp.exp(p) - t * p if log_input else p - t * mp.log(p + eps),
+                    lambda p, t, log_input, eps: mp.exp(p) if log_input else (Z if t == 0 else t / (p + eps) ** 2),
+                    [{"log_input": True, "eps": 1e-8}, {"log_input": False, "eps": 1e-8},
+                     {"log_input": False, "eps": 1e-3}]),
+    "hinge": (lambda p, t: max(Z, 1 - t * p), lambda p, t: Z, [{}]),
+    "squared_hinge": (lambda p, t: max(Z, 1 - t * p) ** 2, lambda p, t: mp.mpf(2) if t * p <= 1 else Z, [{}]),
+    "bce": (lambda p, t, logits: t * _softplus(-p) + (1 - t) * _softplus(p) if logits
+            else -(t * mp.log(p) + (1 - t) * mp.log(1 - p)),
+            lambda p, t, logits: _sig(p) * _sig(-p) if logits
+            else (Z if t == 0 else t / p**2) + (Z if t == 1 else (1 - t) / (1 - p) ** 2),
+            [{"logits": False}, {"logits": True}]),
+}
+
+
+def _cases(name, params, rng):
+    """pred, target arrays with the hard cases of each kind of loss."""
+    n = 200
+    if name in ("hinge", "squared_hinge"):
+        pred = np.concatenate([rng.uniform(-3, 3, n), [1.0, -1.0, 0.0, 1e300, -1e-300]])
+        target = rng.choice([-1.0, 1.0], pred.size)
+        target[-5:-3] = [1.0, -1.0]  # margin exactly 1
+        return pred, target
+    if name == "bce" and not params["logits"]:
+        pred = np.concatenate([rng.uniform(0, 1, n), [1e-300, 1e-16, 0.5, 1 - 2.0**-53, 0.999, 2.0**-1074]])
+        target = np.concatenate([rng.uniform(0, 1, n // 2), rng.choice([0.0, 1.0], n - n // 2),
+                                 [0.3, 1.0, 0.0, 0.7, 0.0, 1.0]])
+        return pred, target
+    if name == "bce":
+        pred = np.concatenate([rng.uniform(-40, 40, n), [-1000.0, 1000.0, 0.0, -745.0, 36.7, 710.0]])
+        return pred, rng.uniform(0, 1, pred.size)
+    if name == "poisson_nll" and not params["log_input"]:
+        pred = np.concatenate([rng.uniform(0, 5, n), [0.0, 1e-300, 1.0, 1.462645, 1e300, 1e-9]])
+        target = np.concatenate([rng.integers(0, 10, n).astype(float), [3.0, 2.0, 1.0, 4.0, 1e300, 0.0]])
+        return pred, target
+    if name == "poisson_nll":
+        pred = np.concatenate([rng.uniform(-30, 30, n), [-745.0, -708.0, 709.0, 0.0, -1e300]])
+        return pred, rng.integers(0, 10, pred.size).astype(float)
+    pred = np.concatenate([rng.uniform(-5, 5, n), [1e300, -1e300, 1e-300, 0.0, 354.0, 700.0, 1.0, 0.3]])
+    target = np.concatenate([rng.uniform(-5, 5, n), [0.0, 1e300, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]])
+    return pred, target
+
+
+def _params_id(params):
+    return ",".join(f"{k}={v}" for k, v in params.items())
+
+
+CONFIGS = [(name, ps) for name, (_, _, sets) in ELEMENTWISE.items() for ps in sets]
+
+
+@pytest.mark.parametrize("reduction", ["sum", "mean", "none"])
+@pytest.mark.parametrize("name, params", CONFIGS, ids=[f"{n}({_params_id(p)})" for n, p in CONFIGS])
+def test_elementwise_loss_hessian_diagonal(name, params, reduction):
+    rng = np.random.default_rng(hash((name, _params_id(params))) % 2**32)
+    pred, target = _cases(name, params, rng)
+    rec = get(name)
+    got = rec.derivative(pred, target, order=2, reduction=reduction, **params)
+    assert got.shape == pred.shape
+    second = ELEMENTWISE[name][1]
+    p = {k: (mpf(v) if isinstance(v, float) else v) for k, v in params.items()}
+    n = 1 if reduction in ("sum", "none") else pred.size
+    worst = (0.0, None)
+    with mp.workprec(PREC):
+        for a, x, t in zip(got.tolist(), pred.tolist(), target.tolist()):
+            exact = second(mpf(x), mpf(t), **p) / n
+            e = ulp_error(a, exact)
+            if e > worst[0]:
+                worst = (e, (x, t, a, mp.nstr(exact, 17)))
+    assert worst[0] <= BOUND, worst
+
+
+@pytest.mark.parametrize("name, params", CONFIGS, ids=[f"{n}({_params_id(p)})" for n, p in CONFIGS])
+def test_references_are_second_derivatives(name, params):
+    """The analytic references above against mpmath's numerical second derivative of the loss itself,
+    at points away from kinks."""
+    loss, second, _ = ELEMENTWISE[name]
+    rng = np.random.default_rng(5)
+    p = {k: (mpf(v) if isinstance(v, float) else v) for k, v in params.items()}
+    pred, target = _cases(name, params, rng)
+    with mp.workprec(200):
+        for x, t in list(zip(pred.tolist(), target.tolist()))[:12]:
+            xm, tm = mpf(x), mpf(t)
+            num = mp.diff(lambda u: loss(u, tm, **p), xm, 2)
+            assert abs(num - second(xm, tm, **p)) <= mp.mpf(10) ** -30 * max(1, abs(num)), (x, t, num)
+
+
+def _ce_reference(z, A):
+    """S (diag(p) - p p^T) for one sample, p = softmax(z), S = sum(A)."""
+    m = max(z)
+    e = [mp.exp(v - m) for v in z]
+    s = mp.fsum(e)
+    p = [v / s for v in e]
+    S = mp.fsum(A)
+    return [[S * (p[i] * (1 - p[i]) if i == j else -p[i] * p[j]) for j in range(len(z))] for i in range(len(z))]
+
+
+CE_CASES = [
+    ([[1.0, 2.0, 3.0]], [2], {}),
+    ([[1.0, 2.0, 3.0], [0.5, -0.5, 0.0]], [0, 1], {}),
+    ([[1000.0, -1000.0, 0.0]], [1], {}),
+    ([[-1000.0, 0.0, 1000.0, 999.0]], [3], {}),
+    ([[40.0, 0.0, -40.0]], [0], {}),
+    ([[1.0, 2.0, 3.0]], [[0.2, 0.3, 0.5]], {}),
+    ([[1.0, 2.0, 3.0]], [[0.2, 0.3, 0.5]], {"label_smoothing": 0.1}),
+    ([[1.0, 2.0, 3.0], [3.0, 1.0, 2.0]], [1, 2], {"weight": (0.5, 2.0, 3.0)}),
+    ([[1.0, 2.0, 3.0], [3.0, 1.0, 2.0]], [1, 2], {"weight": (0.5, 2.0, 3.0), "label_smoothing": 0.2}),
+    ([[1e-300, 0.0]], [0], {}),
+]
+
+
+@pytest.mark.parametrize("reduction", ["sum", "mean", "none"])
+@pytest.mark.parametrize("pred, target, params", CE_CASES, ids=[str(i) for i in range(len(CE_CASES))])
+def test_ce_logits_per_sample_hessian(pred, target, params, reduction):
+    rec = get("ce")
+    got = rec.derivative(pred, target, order=2, logits=True, reduction=reduction, **params)
+    z = np.asarray(pred, dtype=np.float64)
+    assert got.shape == z.shape + (z.shape[-1],)
+    np.testing.assert_array_equal(got, np.swapaxes(got, -1, -2))  # symmetric
+    c = z.shape[-1]
+    w = np.array(params["weight"]) if "weight" in params else np.ones(c)
+    eps = params.get("label_smoothing", 0.0)
+    t = np.asarray(target, dtype=np.float64)
+    with mp.workprec(PREC):
+        rows = []
+        for n in range(z.shape[0]):
+            if t.ndim == 1:  # class index: A = w_y ((1 - eps) onehot + eps/C) with the smoothing spread by w
+                a = [mp.mpf(eps) / c * mpf(w[k]) for k in range(c)]
+                a[int(t[n])] += (1 - mp.mpf(eps)) * mpf(w[int(t[n])])
+            else:
+                a = [mpf(w[k]) * ((1 - mp.mpf(eps)) * mpf(t[n, k]) + mp.mpf(eps) / c) for k in range(c)]
+            rows.append((_ce_reference([mpf(v) for v in z[n]], a), a))
+        if reduction == "mean":
+            den = mp.fsum(mpf(w[int(k)]) for k in t) if (t.ndim == 1 and "weight" in params) else mp.mpf(z.shape[0])
+        else:
+            den = mp.mpf(1)
+        for n, (H, _) in enumerate(rows):
+            for i in range(c):
+                for j in range(c):
+                    e = ulp_error(got[n, i, j], H[i][j] / den)
+                    assert e <= BOUND, (n, i, j, got[n, i, j], mp.nstr(H[i][j] / den, 17), e)
+
+
+def test_ce_hessian_reference_is_the_second_derivative():
+    z0 = [mp.mpf(1), mp.mpf(2), mp.mpf("0.5")]
+    a = [mp.mpf(0), mp.mpf(1), mp.mpf(0)]
+
+    def loss(*z):
+        m = max(z)
+        lse = m + mp.log(mp.fsum(mp.exp(v - m) for v in z))
+        return -mp.fsum(ai * (zi - lse) for ai, zi in zip(a, z))
+
+    with mp.workprec(200):
+        H = _ce_reference(z0, a)
+        for i in range(3):
+            for j in range(3):
+                order = tuple(int(k == i) + int(k == j) for k in range(3))
+                assert abs(mp.diff(loss, tuple(z0), order) - H[i][j]) < mp.mpf(10) ** -30
+
+
+def test_ce_with_probabilities_hessian_is_diagonal():
+    p = np.array([[0.2, 0.3, 0.5]])
+    got = get("ce").derivative(p, [1], order=2, reduction="sum")
+    assert got.shape == (1, 3, 3)
+    off = got[0] * (1 - np.eye(3))
+    assert (off == 0).all() and got[0, 0, 0] == got[0, 2, 2] == 0.0
+    with mp.workprec(PREC):
+        assert ulp_error(got[0, 1, 1], 1 / mpf(0.3) ** 2) <= 1.0  # -log p: 1/p^2 at the target class
+
+
+def test_l1_and_hinge_kinks_follow_pytorchs_double_backward():
+    """l1''(0) = 0 (abs), huber'' and smooth_l1'' = 0 at |r| = delta, beta; squared_hinge'' = 2 at the
+    margin (clamp passes the boundary): torch 2.13's double backward."""
+    assert get("l1").derivative([0.0], [0.0], order=2, reduction="sum")[0] == 0.0
+    assert get("huber").derivative([1.0, -1.0], [0.0, 0.0], order=2, reduction="sum").tolist() == [0.0, 0.0]
+    assert get("smooth_l1").derivative([1.0], [0.0], order=2, reduction="sum")[0] == 0.0
+    assert get("squared_hinge").derivative([1.0, 2.0], [1.0, 1.0], order=2, reduction="sum").tolist() == [2.0, 0.0]
+
+
+@pytest.mark.parametrize("name", ["nll", "kl", "js", "cosine", "focal"])
+def test_losses_without_a_second_derivative_say_so(name):
+    with pytest.raises(ParameterError, match="has no second derivative"):
+        get(name).derivative([[0.5, 0.5]], [[0.5, 0.5]], order=2)
+
+
+def test_nan_propagates_and_no_warnings():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        h = get("ce").derivative([[np.nan, 0.0], [1.0, 2.0]], [0, 1], order=2, logits=True, reduction="none")
+        assert np.isnan(h[0]).all() and np.isfinite(h[1]).all()
+        g = get("huber").derivative([1e308, -1e308, np.nan], [-1e308, 1e308, 0.0], order=2, reduction="none")
+        assert g[:2].tolist() == [0.0, 0.0] and np.isnan(g[2])
+        assert np.isnan(get("bce").derivative([np.nan], [0.5], order=2, logits=True)[0])
