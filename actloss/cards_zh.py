@@ -140,6 +140,8 @@ ZH: dict[str, str] = {
     "C∞ away from 0": "0 以外 C∞",
     "0 when ŷ points along y": "ŷ 与 y 同向时为 0",
     "{min} at x = {min_x}": "在 x = {min_x} 处取 {min}",
+    "C∞ where ŷ > 0": "ŷ > 0 处 C∞",
+    "linear": "线性",
     # ----- PyTorch / JAX / Keras -------------------------------------------------
     "none": "无",
     "none in optax": "optax 中没有",
@@ -252,6 +254,21 @@ ZH: dict[str, str] = {
     "none (jax.nn.softmax(-x))": "无(jax.nn.softmax(-x))",
     "none (a * F.silu(b); LLaMA writes w2(silu(w1(x)) * w3(x)))": "无(a * F.silu(b);LLaMA 写作 w2(silu(w1(x)) * w3(x)))",
     "none (keras.losses.Huber(delta=beta) / beta)": "无(keras.losses.Huber(delta=beta) / beta)",
+    "torch.relu / nn.ReLU (derivative 0 at x = 0)": "torch.relu / nn.ReLU(x = 0 处导数为 0)",
+    "jax.nn.relu6 (derivative 0 at x = 0 and x = 6)": "jax.nn.relu6(x = 0 和 x = 6 处导数为 0)",
+    "nn.functional.leaky_relu(negative_slope=0.01) / nn.LeakyReLU; derivative α at x = 0":
+        "nn.functional.leaky_relu(negative_slope=0.01) / nn.LeakyReLU;x = 0 处导数为 α",
+    "nn.functional.elu(alpha=1.0) / nn.ELU; derivative α at x = 0": "nn.functional.elu(alpha=1.0) / nn.ELU;x = 0 处导数为 α",
+    "jax.nn.elu(alpha=1.0); derivative α at x = 0": "jax.nn.elu(alpha=1.0);x = 0 处导数为 α",
+    "nn.functional.selu / nn.SELU (with nn.AlphaDropout)": "nn.functional.selu / nn.SELU(配合 nn.AlphaDropout)",
+    "keras.activations.selu (with kernel_initializer='lecun_normal' and layers.AlphaDropout)":
+        "keras.activations.selu(配合 kernel_initializer='lecun_normal' 与 layers.AlphaDropout)",
+    "nn.functional.silu / nn.SiLU (β = 1 only)": "nn.functional.silu / nn.SiLU(只有 β = 1)",
+    "jax.nn.silu = jax.nn.swish (β = 1 only)": "jax.nn.silu = jax.nn.swish(只有 β = 1)",
+    "keras.activations.silu = keras.activations.swish (β = 1 only)": "keras.activations.silu = keras.activations.swish(只有 β = 1)",
+    "nn.functional.softplus(beta=1.0, threshold=20.0) / nn.Softplus: returns x where βx > 20":
+        "nn.functional.softplus(beta=1.0, threshold=20.0) / nn.Softplus:βx > 20 时直接返回 x",
+    "keras.losses.CosineSimilarity returns −cos (in [−1, 1]), not 1 − cos": "keras.losses.CosineSimilarity 返回 −cos(在 [−1, 1] 内),而不是 1 − cos",
     # ----- papers (titles stay) ---------------------------------------------------
     "Bergstra, Desjardins, Lamblin, Bengio, 'Quadratic Polynomials Learn Better Image Features', 2009; compared with tanh by Glorot & Bengio, 2010":
         "Bergstra, Desjardins, Lamblin, Bengio, 'Quadratic Polynomials Learn Better Image Features', 2009;Glorot 与 Bengio 在 2010 年将其与 tanh 比较",

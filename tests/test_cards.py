@@ -448,17 +448,25 @@ _KEPT = [
 # names of functions, their aliases and parameters are API names too
 _NAMES = re.compile(r"\b(?:" + "|".join(sorted({re.escape(n) for r in RECORDS for n in (r.name, *r.aliases)}
                                                 | {re.escape(p.name) for r in RECORDS for p in r.params}
-                                                | {"pred", "target", "true", "false", "optax", "torchvision"},
+                                                | {c for r in RECORDS for p in r.params for c in p.choices}
+                                                | {"pred", "target", "true", "false", "optax", "torchvision", "actloss",
+                                                   "input", "dim", "axis", "class"},
                                                 key=len, reverse=True)) + r")\b")
 # function names of mathematics, and the spelling of infinity, are formula words, not English
-_MATH_WORDS = {"inf", "nan", "log", "exp", "max", "min", "sign", "tanh", "erf", "erfc", "cosh", "sqrt", "clip"}
+_MATH_WORDS = {"inf", "nan", "log", "exp", "max", "min", "sign", "tanh", "erf", "erfc", "cos", "cosh", "sqrt", "clip"}
 _WORD = r"[A-Za-z]{2,}"
 # two words in a row, only spaces or ASCII punctuation between them, at least one of them lowercase
 _RUN = re.compile(rf"\b({_WORD})[ ,;:/]+({_WORD})\b")
 
 
+# the lowercase words a Chinese card keeps: terms of the trade written in English in Chinese texts too
+_TERMS = {"logits", "one-hot", "nats", "bits", "sup", "dropout"}
+
+
 def english_prose(line: str, formulas=()) -> str | None:
-    """The first run of English words in ``line`` outside code, formulas and API names, or None."""
+    """The first English word or run of words in ``line`` outside code, formulas, API names and
+    titles, or None: two words in a row (one of them lowercase), or one lowercase word of three or
+    more letters that is not a mathematical function or a kept term."""
     for f in formulas:
         line = line.replace(f, "§")
     for rx in _KEPT:
@@ -469,6 +477,9 @@ def english_prose(line: str, formulas=()) -> str | None:
         if a in _MATH_WORDS or b in _MATH_WORDS:
             continue
         if a.islower() or b.islower():
+            return m.group(0)
+    for m in re.finditer(r"(?<![\w-])[a-z]{3,}(?:-[a-z]+)*(?![\w-])", line):
+        if m.group(0) not in _MATH_WORDS and m.group(0) not in _TERMS:
             return m.group(0)
     return None
 
@@ -486,6 +497,9 @@ def english_prose(line: str, formulas=()) -> str | None:
     ("Bergstra, Desjardins, Lamblin, Bengio, 'Quadratic Polynomials Learn Better Image Features', 2009", False),
     ("(-inf, inf)", False),
     ("Howard 等, 'Searching for MobileNetV3', 2019", False),
+    ("- PyTorch: torch.relu / nn.ReLU (derivative 0 at x = 0)", True),
+    ("- 光滑性: C∞ where ŷ > 0", True),
+    ("- 目标为分布(one-hot 或软标签);logits 与 nats", False),
 ])
 def test_the_english_prose_detector(line, bad):
     assert (english_prose(line) is not None) == bad, english_prose(line)
