@@ -95,6 +95,7 @@ def panel(card) -> None:
     """The card as a rich panel (terminal output)."""
     from rich.console import Group
     from rich.markup import escape
+    from rich.padding import Padding
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
@@ -178,7 +179,7 @@ def panel(card) -> None:
         bullets(cards.analysis_lines(card), "cyan")
         rows = cards.saturation_rows(card)
         if rows:
-            parts.append(Text("  " + cards.saturation_intro(lang)))
+            parts.append(Padding(Text(cards.saturation_intro(lang), overflow="fold"), (0, 0, 0, 2)))
             sat = Table(show_edge=False, box=None, padding=(0, 2), header_style="dim")
             for i, col in enumerate(rows[0]):
                 sat.add_column(col, justify="left" if i == 0 else "right", overflow="fold")
