@@ -359,7 +359,7 @@ _ANALYSIS_WORDS = {
         "slope_on": "steepest slope (Lipschitz constant) sup |f′| = {v}, on {on}",
         "slope_inf": "steepest slope (Lipschitz constant) sup |f′| = {v}, approached only as |x| → ∞",
         "limits": "f → {a} as x → −∞ and f → {b} as x → +∞",
-        "saturation": "Saturation: beyond these inputs f, correctly rounded to the format, equals its "
+        "saturation": "Saturation: at and beyond these inputs, f correctly rounded to the format equals its "
                       "asymptote correctly rounded (\"never\": no such input):",
         "format": "format",
         "low": "lower asymptote for x ≤",
@@ -379,7 +379,7 @@ _ANALYSIS_WORDS = {
         "slope_on": "最大斜率(利普希茨常数)sup |f′| = {v},在 {on} 上取得",
         "slope_inf": "最大斜率(利普希茨常数)sup |f′| = {v},仅在 |x| → ∞ 时趋近",
         "limits": "x → −∞ 时 f → {a},x → +∞ 时 f → {b}",
-        "saturation": "饱和点:超过下列输入后,f 正确舍入到该格式的结果等于其渐近线的正确舍入值(“从不”表示没有这样的输入):",
+        "saturation": "饱和点:在下列输入处及其以外,f 正确舍入到该格式的结果等于其渐近线的正确舍入值(“从不”表示没有这样的输入):",
         "format": "格式",
         "low": "x ≤ 此值时等于下渐近线",
         "high": "x ≥ 此值时等于上渐近线",

@@ -450,8 +450,8 @@ loss(
          "类别不平衡时需要加权（pos_weight）或使用 focal 损失"],
     ),
     corrections=corrections(
-        ["A finite loss expected at p = 0 or 1: the exact loss there is +∞. PyTorch's BCELoss clamps each log at −100 (so at most 100 per element) and in the gradient divides by max(p(1 − p), 1e-12), so both stay finite; actloss returns inf and takes probabilities by default (as the formula is written), checking that they lie in [0, 1]."],
-        ["以为 p = 0 或 1 时损失有限：此处的精确损失是 +∞。PyTorch 的 BCELoss 把每个 log 截断在 −100（每个元素至多 100），梯度中除以 max(p(1 − p), 1e-12)，二者都保持有限；actloss 返回 inf，默认输入概率（与公式一致）并检查其在 [0, 1] 内。"],
+        ["A finite loss expected from a confident wrong prediction: the exact loss is +∞ at p = 0 for y = 1 (and at p = 1 for y = 0). PyTorch's BCELoss clamps each log at −100 (so at most 100 per element) and in the gradient divides by max(p(1 − p), 1e-12), so both stay finite; actloss returns inf, with an infinite gradient, and takes probabilities by default (as the formula is written), checking that they lie in [0, 1]."],
+        ["以为完全预测错误时损失有限：y = 1 时 p = 0（或 y = 0 时 p = 1）的精确损失是 +∞。PyTorch 的 BCELoss 把每个 log 截断在 −100（每个元素至多 100），梯度中除以 max(p(1 − p), 1e-12)，二者都保持有限；actloss 返回 inf，梯度也为无穷，默认输入概率（与公式一致）并检查其在 [0, 1] 内。"],
     ),
 )
 
