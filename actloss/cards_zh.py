@@ -193,7 +193,6 @@ ZH: dict[str, str] = {
     "keras.activations.glu(x, axis=-1): first half ⊗ σ(second half)": "keras.activations.glu(x, axis=-1):前一半 ⊗ σ(后一半)",
     "none (a * F.relu(b) on the two halves of one projection)": "无(对同一投影的两半计算 a * F.relu(b))",
     "none (a * F.gelu(b) on the two halves of one projection)": "无(对同一投影的两半计算 a * F.gelu(b))",
-    "none (a * F.silu(b) on the two halves of one projection)": "无(对同一投影的两半计算 a * F.silu(b))",
     "nn.MSELoss / F.mse_loss (reduction='mean': over every element)": "nn.MSELoss / F.mse_loss(reduction='mean':对所有元素)",
     "optax.squared_error(pred, target).mean() (optax.l2_loss is half of it)": "optax.squared_error(pred, target).mean()(optax.l2_loss 是它的一半)",
     "keras.losses.MeanSquaredError (mean over the last axis, then over the batch: the same number for equal-length rows)":

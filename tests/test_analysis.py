@@ -223,3 +223,24 @@ def test_the_whole_analysis_recomputed(name):
     fresh = json.loads(json.dumps(CA.analyse(name)))
     stored = json.loads(analysis.PATH.read_text(encoding="utf-8"))[name]
     assert fresh == stored
+
+
+def test_the_exact_rounding_agrees_with_numpy_float16():
+    """The script's Fraction rounding, against numpy's float64 -> float16 conversion (correctly rounded):
+    normal and subnormal values, exact ties (to even) and overflow."""
+    import numpy as np
+
+    fmt = CA.FORMATS["float16"]
+    rng = np.random.default_rng(7)
+    values = list(rng.standard_normal(2000) * 10.0 ** rng.integers(-9, 6, 2000))
+    vals = CA.format_values(fmt)
+    values += [float((a + b) / 2) for a, b in zip(vals[:-1:97], vals[1::97])]  # ties
+    values += [65504.0, 65519.99, 65520.0, 1e6, 2.0 ** -25, 2.0 ** -24 * 1.5, 2.0 ** -26]
+    for v in values + [-v for v in values]:
+        got = CA.round_exact(fmt, Fraction(v))
+        with np.errstate(over="ignore"):
+            want = np.float16(v)
+        if np.isinf(want):
+            assert got == (CA.OVERFLOW_POS if v > 0 else CA.OVERFLOW_NEG), v
+        else:
+            assert got == Fraction(float(want)), v
