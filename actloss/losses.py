@@ -117,11 +117,11 @@ loss(
     ),
     corrections=corrections(
         ["The formula L = (1/n)·Σ_{i=1}^{N}(Yᵢ − f(xᵢ))² mixes n and N: the sum and the division run over the same count.",
-         "PyTorch's reduction='mean' divides by the number of elements (batch × features), not by the number of samples.",
+         "“Mean” taken over the samples: PyTorch's reduction='mean' divides by the number of elements (batch × features), not by the number of samples.",
          "The gradient is 2(ŷ − y)/n: the factor 2 is often dropped (some texts define MSE with ½ to cancel it).",
          "The PyTorch call is torch.nn.functional.mse_loss(pred, target) or nn.MSELoss()(pred, target), prediction first."],
         ["公式 L = (1/n)·Σ_{i=1}^{N}(Yᵢ − f(xᵢ))² 中 n 与 N 混用：求和与除数应是同一个数量。",
-         "PyTorch 的 reduction='mean' 除以元素总数（批大小 × 特征数），而不是样本数。",
+         "以为“均值”是对样本取的：PyTorch 的 reduction='mean' 除以元素总数（批大小 × 特征数），而不是样本数。",
          "梯度是 2(ŷ − y)/n：常被省略的因子 2（有的教材在定义里乘 ½ 来抵消它）。",
          "PyTorch 中的调用是 torch.nn.functional.mse_loss(pred, target) 或 nn.MSELoss()(pred, target)，预测值在前。"],
     ),
@@ -542,14 +542,14 @@ loss(
         ["The formula L = −Σ y log ŷ assumes ŷ are probabilities (softmax outputs). PyTorch's CrossEntropyLoss takes raw scores "
          "(logits) and applies log_softmax itself: passing softmax outputs to it applies softmax twice. actloss takes "
          "probabilities by default and logits with --logits.",
-         "Targets may be class indices (the usual form) or distributions (one-hot or soft labels); the one-hot sum reduces to −log ŷ of the true class.",
-         "The multi-sample formula averages over the m samples (PyTorch's reduction='mean'), but with class weights and "
+         "Targets taken to be one-hot vectors only: they may be class indices (the usual form) or distributions (one-hot or soft labels); the one-hot sum reduces to −log ŷ of the true class.",
+         "“Mean” taken to divide by m always: the multi-sample formula averages over the m samples (PyTorch's reduction='mean'), but with class weights and "
          "class-index targets PyTorch divides by the sum of the targets' weights, not by m; with probability targets it divides by m.",
          "log 0 = −∞ forgotten: a zero probability for the true class gives an infinite loss, which libraries hide by clamping."],
         ["公式 L = −Σ y log ŷ 假定 ŷ 是概率（softmax 的输出）。PyTorch 的 CrossEntropyLoss 接收原始分数（logits）并自行做 "
          "log_softmax：把 softmax 输出传给它等于做了两次 softmax。actloss 默认输入概率，加 --logits 时输入 logits。",
-         "目标可以是类别索引（常见形式）或分布（one-hot 或软标签）；one-hot 时求和化为真实类别的 −log ŷ。",
-         "多样本公式对 m 个样本取平均（即 PyTorch 的 reduction='mean'），但带类别权重且目标为类别索引时，PyTorch 除以"
+         "以为目标只能是 one-hot 向量：目标可以是类别索引（常见形式）或分布（one-hot 或软标签）；one-hot 时求和化为真实类别的 −log ŷ。",
+         "以为“均值”总是除以 m：多样本公式对 m 个样本取平均（即 PyTorch 的 reduction='mean'），但带类别权重且目标为类别索引时，PyTorch 除以"
          "各目标权重之和而非 m；目标为概率分布时除以 m。",
          "忽略 log 0 = −∞：真实类别概率为 0 时损失为无穷大，各库用截断把它掩盖了。"],
     ),
@@ -615,20 +615,20 @@ loss(
          "PyTorch 的参数顺序（log ŷ, y）和它的 'mean' 归约是经典陷阱"],
     ),
     corrections=corrections(
-        ["D_KL(P‖Q) = Σ P log(P/Q): P is the target (true) distribution and Q the model's prediction; here KL(target ‖ pred).",
-         "PyTorch's kl_div(input, target) expects input = log Q (log-probabilities, not probabilities) and target = P, "
+        ["P and Q swapped: in D_KL(P‖Q) = Σ P log(P/Q), P is the target (true) distribution and Q the model's prediction; here KL(target ‖ pred).",
+         "Probabilities passed to PyTorch's kl_div: kl_div(input, target) expects input = log Q (log-probabilities, not probabilities) and target = P, "
          "so the prediction comes first and in log space.",
-         "PyTorch's reduction='mean' divides by the number of elements (N × classes): the true KL averaged over samples is "
+         "reduction='mean' taken for the average KL: PyTorch's divides by the number of elements (N × classes): the true KL averaged over samples is "
          "reduction='batchmean'. actloss's 'mean' is the batchmean.",
-         "'Smaller means closer' holds, but KL is not a distance: it is not symmetric (KL(P‖Q) ≠ KL(Q‖P)); js is a symmetric alternative.",
-         "0·log 0 = 0, and P > 0 where Q = 0 gives +∞."],
-        ["D_KL(P‖Q) = Σ P log(P/Q)：P 是目标（真实）分布，Q 是模型预测；本工具计算 KL(target ‖ pred)。",
-         "PyTorch 的 kl_div(input, target) 要求 input = log Q（对数概率而非概率）、target = P，"
+         "KL taken for a distance: ‘smaller means closer’ holds, but KL is not a distance: it is not symmetric (KL(P‖Q) ≠ KL(Q‖P)); js is a symmetric alternative.",
+         "The edge terms mishandled: 0·log 0 = 0, and P > 0 where Q = 0 gives +∞."],
+        ["把 P 与 Q 弄反：D_KL(P‖Q) = Σ P log(P/Q) 中 P 是目标（真实）分布，Q 是模型预测；本工具计算 KL(target ‖ pred)。",
+         "把概率直接传给 PyTorch 的 kl_div：kl_div(input, target) 要求 input = log Q（对数概率而非概率）、target = P，"
          "即预测放在前面且取对数。",
-         "PyTorch 的 reduction='mean' 除以元素个数（N × 类别数）：按样本平均的真正 KL 是 reduction='batchmean'。"
+         "以为 reduction='mean' 就是平均 KL：PyTorch 的 reduction='mean' 除以元素个数（N × 类别数）：按样本平均的真正 KL 是 reduction='batchmean'。"
          "actloss 的 'mean' 即 batchmean。",
-         "“越小越接近”没错，但 KL 不是距离：它不对称（KL(P‖Q) ≠ KL(Q‖P)）；对称的替代是 js。",
-         "约定 0·log 0 = 0；在 Q = 0 处若 P > 0，则结果为 +∞。"],
+         "把 KL 当成距离：“越小越接近”没错，但 KL 不是距离：它不对称（KL(P‖Q) ≠ KL(Q‖P)）；对称的替代是 js。",
+         "处理错边界项：约定 0·log 0 = 0；在 Q = 0 处若 P > 0，则结果为 +∞。"],
     ),
 )
 
