@@ -202,6 +202,16 @@ def test_extremum_agrees_with_the_kernels():
             assert abs(v - ext["value"]) <= 4 * math.ulp(ext["value"]), name
 
 
+def test_steepest_slope_agrees_with_the_kernels():
+    """Where a smooth function attains its steepest slope at a point, the kernel's f' there is it."""
+    for name in ELEMENTWISE:
+        s = DATA[name]["max_slope"]
+        if s["x"] is None or s.get("intervals") or CA.SPECS[name].get("breaks"):
+            continue
+        v = abs(float(REG.get(name).derivative(s["x"])))
+        assert abs(v - s["value"]) <= 4 * math.ulp(s["value"]), name
+
+
 def test_reading_the_analysis_needs_no_numpy():
     code = ("import sys, actloss.analysis as a; a.load(); import actloss.cards as c; "
             "from actloss import registry; c.range_text(registry.load().get('quick_gelu')); "
