@@ -102,12 +102,12 @@ activation(
     ),
     corrections={
         "en": (
-            "The note writes f′(x) = f(x) − (1 − f(x)); the derivative is the product σ′(x) = σ(x)·(1 − σ(x)). At x = 0 the note's form gives 0, the true slope is 1/4.",
-            "The note says sigmoid suits only binary classification: it is also the output of multi-label classification (one independent sigmoid per label); softmax is for mutually exclusive classes.",
+            "σ′ written as f(x) − (1 − f(x)): the derivative is the product σ′(x) = σ(x)·(1 − σ(x)). At x = 0 the difference gives 0; the true slope is 1/4.",
+            "“Sigmoid is only for binary classification”: it is also the output of multi-label classification (one independent sigmoid per label); softmax is for mutually exclusive classes.",
         ),
         "zh": (
-            "原笔记写 f′(x) = f(x) − (1 − f(x));正确的导数是乘积 σ′(x) = σ(x)·(1 − σ(x))。在 x = 0 处原式得 0,实际斜率为 1/4。",
-            "原笔记说 sigmoid 只适用于二分类:它同样用于多标签分类(每个标签一个独立的 sigmoid);互斥的多分类才用 softmax。",
+            "把 σ′ 写成 f(x) − (1 − f(x)):正确的导数是乘积 σ′(x) = σ(x)·(1 − σ(x))。在 x = 0 处差式得 0,实际斜率为 1/4。",
+            "认为 sigmoid 只适用于二分类:它同样用于多标签分类(每个标签一个独立的 sigmoid);互斥的多分类才用 softmax。",
         ),
     },
     equivalents={
@@ -146,16 +146,16 @@ activation(
     ),
     corrections={
         "en": (
-            "The note gives the range as (0, 1); tanh ranges over (−1, 1) — it is odd, tanh(−x) = −tanh(x).",
+            "tanh's range written as (0, 1): tanh ranges over (−1, 1); it is odd, tanh(−x) = −tanh(x).",
         ),
         "zh": (
-            "原笔记写值域为 (0, 1);tanh 的值域是 (−1, 1)——它是奇函数,tanh(−x) = −tanh(x)。",
+            "把 tanh 的值域写成 (0, 1):tanh 的值域是 (−1, 1);它是奇函数,tanh(−x) = −tanh(x)。",
         ),
     },
     equivalents={
         "torch": "torch.tanh / nn.Tanh",
         "jax": "jax.nn.tanh (= jax.numpy.tanh)",
-        "keras": "keras.activations.tanh",
+        "keras": "keras.activations.tanh; on the JAX backend float64 input comes back float32 unless jax_enable_x64 is set (JAX computes in 32 bits by default)",
     },
 )
 
@@ -189,10 +189,10 @@ activation(
     ),
     corrections={
         "en": (
-            "The note writes f′(x) = 1/(1 + x)²; the derivative is 1/(1 + |x|)², with the absolute value. The note's form is wrong for every x < 0 and blows up at x = −1.",
+            "softsign′ written as 1/(1 + x)²: the derivative is 1/(1 + |x|)², with the absolute value; without it the formula is wrong for every x < 0 and blows up at x = −1.",
         ),
         "zh": (
-            "原笔记写 f′(x) = 1/(1 + x)²;正确的导数是 1/(1 + |x|)²,分母中是绝对值。原式对所有 x < 0 都不对,并在 x = −1 处发散。",
+            "把 softsign′ 写成 1/(1 + x)²:正确的导数是 1/(1 + |x|)²,分母中是绝对值;少了绝对值,公式对所有 x < 0 都不对,并在 x = −1 处发散。",
         ),
     },
     equivalents={
@@ -235,7 +235,7 @@ activation(
         ),
     ),
     equivalents={
-        "torch": "nn.functional.hardsigmoid / nn.Hardsigmoid: relu6(x + 3)/6",
+        "torch": "nn.functional.hardsigmoid / nn.Hardsigmoid: relu6(x + 3)/6, multiplied by the float32 constant 1/6 even in float64, so the slope is 0.1666666716337204 (3e-8 too large)",
         "jax": "jax.nn.hard_sigmoid: relu6(x + 3)/6",
         "keras": "keras.activations.hard_sigmoid: relu6(x + 3)/6 in Keras 3, but Keras 2 (tf.keras) used clip(0.2x + 0.5, 0, 1), a different function",
     },
@@ -305,7 +305,9 @@ activation(
             "仅 C⁰ 连续(±1 处有折点);除 JAX 和 Keras 外很少使用。",
         ),
     ),
-    equivalents={"torch": "none", "jax": "jax.nn.sparse_sigmoid", "keras": "keras.activations.sparse_sigmoid"},
+    equivalents={"torch": "none",
+                 "jax": "jax.nn.sparse_sigmoid: computed as 0.5·clip(x + 1, 0, 2), whose derivative at x = ±1 is 0.25 (a tie with a bound of clip shares the slope in halves), not 0",
+                 "keras": "keras.activations.sparse_sigmoid (on the JAX backend jax.nn.sparse_sigmoid: derivative 0.25 at x = ±1)"},
 )
 
 # ---------------------------------------------------------------------------
@@ -351,14 +353,14 @@ activation(
     ),
     corrections={
         "en": (
-            "The note writes f′(x) = max(0, 1), which is the constant 1; the derivative is the step function: 0 for x < 0, 1 for x > 0 (at x = 0 actloss, like PyTorch and JAX, returns 0).",
-            "The note gives the range as (0, +∞); relu takes the value 0 (for every x ≤ 0), so the range is [0, ∞).",
-            "The note credits ReLU's faster convergence to sigmoid and tanh being expensive to compute. Cost per step is a separate matter: ReLU needs fewer steps because its gradient does not saturate for x > 0.",
+            "relu′ written as max(0, 1), which is the constant 1: the derivative is the step function: 0 for x < 0, 1 for x > 0 (at x = 0 actloss, like PyTorch and JAX, returns 0).",
+            "relu's range written as (0, +∞): relu takes the value 0 (for every x ≤ 0), so the range is [0, ∞).",
+            "ReLU's faster convergence credited to sigmoid and tanh being expensive to compute: cost per step is a separate matter; ReLU needs fewer steps because its gradient does not saturate for x > 0.",
         ),
         "zh": (
-            "原笔记写 f′(x) = max(0, 1),这恒等于 1;正确的导数是阶跃函数:x < 0 时为 0,x > 0 时为 1(在 x = 0 处 actloss 与 PyTorch、JAX 一样取 0)。",
-            "原笔记写值域为 (0, +∞);relu 能取到 0(所有 x ≤ 0 时),值域是 [0, ∞)。",
-            "原笔记把 ReLU 收敛更快归因于 sigmoid 和 tanh 计算昂贵。每步的计算代价是另一回事:ReLU 所需的迭代步数更少,是因为它在 x > 0 时梯度不饱和。",
+            "把 relu′ 写成 max(0, 1),这恒等于 1:正确的导数是阶跃函数:x < 0 时为 0,x > 0 时为 1(在 x = 0 处 actloss 与 PyTorch、JAX 一样取 0)。",
+            "把 relu 的值域写成 (0, +∞):relu 能取到 0(所有 x ≤ 0 时),值域是 [0, ∞)。",
+            "把 ReLU 收敛更快归因于 sigmoid 和 tanh 计算昂贵:每步的计算代价是另一回事;ReLU 所需的迭代步数更少,是因为它在 x > 0 时梯度不饱和。",
         ),
     },
     equivalents={
@@ -433,16 +435,16 @@ activation(
     ),
     corrections={
         "en": (
-            "The note's derivative gives both 1 (x ≥ 0) and α (x ≤ 0) at x = 0, where the function has a kink. actloss, like PyTorch, returns α there; JAX's where(x ≥ 0, x, αx) gives 1.",
+            "The derivative written as 1 for x ≥ 0 and α for x ≤ 0 gives both values at the kink x = 0. actloss, like PyTorch, returns α there; JAX's where(x ≥ 0, x, αx), and Keras on JAX, give 1.",
         ),
         "zh": (
-            "原笔记的导数在 x = 0 处同时给出 1(x ≥ 0)和 α(x ≤ 0),而函数在该点有折点。actloss 与 PyTorch 一样在该点取 α;JAX 的 where(x ≥ 0, x, αx) 给出 1。",
+            "把导数写成 x ≥ 0 时为 1、x ≤ 0 时为 α,在折点 x = 0 处会同时给出两个值。actloss 与 PyTorch 一样在该点取 α;JAX 的 where(x ≥ 0, x, αx) 以及基于 JAX 的 Keras 给出 1。",
         ),
     },
     equivalents={
         "torch": "nn.functional.leaky_relu(negative_slope=0.01) / nn.LeakyReLU; derivative α at x = 0",
         "jax": "jax.nn.leaky_relu(negative_slope=0.01); computed as where(x ≥ 0, x, αx), so its derivative at 0 is 1, not α",
-        "keras": "keras.activations.leaky_relu(negative_slope=0.2), but keras.layers.LeakyReLU(negative_slope=0.3) (Keras 2: alpha=0.3): two defaults, neither PyTorch's 0.01",
+        "keras": "keras.activations.leaky_relu(negative_slope=0.2), but keras.layers.LeakyReLU(negative_slope=0.3) (Keras 2: alpha=0.3): two defaults, neither PyTorch's 0.01; on the JAX backend the derivative at 0 is 1, as in JAX",
     },
 )
 
@@ -514,7 +516,7 @@ activation(
         ),
         zh_pros=(
             "训练时每个元素的负半轴斜率从 [lower, upper] 均匀随机抽取:起正则化作用,Xu 等人的实验中减轻了小数据集上的过拟合。",
-            "推理时是斜率为 (lower + upper)/2 的固定 leaky ReLU——actloss 计算的正是这一形式。",
+            "推理时是斜率固定为 (lower + upper)/2 的 leaky_relu——actloss 计算的正是这一形式。",
         ),
         zh_cons=(
             "随机性使训练不可复现,且输出取决于处于训练模式还是评估模式。",
@@ -573,7 +575,7 @@ activation(
     formula=F("selu(x) = λx for x > 0, λα(e^x − 1) for x ≤ 0; λ ≈ 1.0507, α ≈ 1.67326",
               r"\mathrm{selu}(x) = \lambda x\ (x > 0),\ \lambda\alpha(e^{x} - 1)\ (x \leq 0)"),
     derivative_formula=F("selu′(x) = λ for x > 0, λα·e^x for x ≤ 0", r"\mathrm{selu}'(x) = \lambda\ (x > 0),\ \lambda\alpha e^{x}\ (x \leq 0)"),
-    range="(-λα, inf) ≈ (-1.7581, inf)", properties=props(True, "below", "approximately", "C⁰", self_normalising=True),
+    range="(-λα, inf) = ({lim-}, inf)", properties=props(True, "below", "approximately", "C⁰", self_normalising=True),
     kinks=lambda p: [(0.0, SELU_SCALE * SELU_ALPHA)], kink_note="selu′(0) = λα and selu″(0) = 0, as PyTorch",
     plot_range=(-5.0, 5.0), paper="Klambauer, Unterthiner, Mayr, Hochreiter, 'Self-Normalizing Neural Networks', 2017",
     see_also=("elu",),
@@ -584,7 +586,7 @@ activation(
         ),
         en_cons=(
             "The self-normalisation holds only under its conditions: standardised inputs, LeCun-normal weights (variance 1/fan_in; Keras kernel_initializer='lecun_normal'), plain stacks of dense layers, and AlphaDropout instead of ordinary dropout. He initialisation, batch normalisation or ordinary dropout break it.",
-            "Only C⁰: the derivative jumps at 0 (λ ≈ 1.0507 on the right, λα ≈ 1.7581 on the left); an exp on the negative side.",
+            "Only C⁰: the derivative jumps at 0 (λ ≈ 1.0507 on the right, λα ≈ {slope:5} on the left); an exp on the negative side.",
         ),
         zh_pros=(
             "自归一化:取 λ ≈ 1.0507、α ≈ 1.6733 时,激活值逐层被推向均值 0、方差 1,深层全连接网络无需批归一化即可训练。",
@@ -592,7 +594,7 @@ activation(
         ),
         zh_cons=(
             "自归一化只在一定条件下成立:输入已标准化、权重用 LeCun 正态初始化(方差 1/fan_in;Keras 中 kernel_initializer='lecun_normal')、由全连接层简单堆叠、用 AlphaDropout 代替普通 dropout。He 初始化、批归一化或普通 dropout 都会破坏它。",
-            "仅 C⁰:导数在 0 处跳变(右侧 λ ≈ 1.0507,左侧 λα ≈ 1.7581);负半轴需要指数运算。",
+            "仅 C⁰:导数在 0 处跳变(右侧 λ ≈ 1.0507,左侧 λα ≈ {slope:5});负半轴需要指数运算。",
         ),
     ),
     equivalents={
@@ -681,14 +683,14 @@ activation(
               r"\mathrm{gelu}(x) = x\,\Phi(x) = \frac{x}{2}\left(1 + \mathrm{erf}\left(\frac{x}{\sqrt{2}}\right)\right)"),
     derivative_formula=F("gelu′(x) = Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π)",
                          r"\mathrm{gelu}'(x) = \Phi(x) + x\,\phi(x),\ \phi(x) = \frac{e^{-x^{2}/2}}{\sqrt{2\pi}}"),
-    range="[≈ −0.170, inf)", properties=props(False, "below", False, "C∞", minimum="≈ −0.16997 at x ≈ −0.75179"),
+    range="[{min}, inf)", properties=props(False, "below", False, "C∞", minimum="{min} at x = {min_x}"),
     plot_range=(-4.0, 4.0), paper="Hendrycks & Gimpel, 'Gaussian Error Linear Units (GELUs)', 2016",
     see_also=("quick_gelu", "silu"),
     notes=notes(
         en_pros=(
             "A smooth (C∞) ReLU-like gate: the input weighted by the probability Φ(x) that a standard normal variable lies below it.",
             "The activation of Transformers: BERT, GPT-2, GPT-3, RoBERTa and ViT use GELU.",
-            "Non-zero gradient for negative inputs (no dying units); a small dip to ≈ −0.170 at x ≈ −0.752.",
+            "Non-zero gradient for negative inputs (no dying units); a small dip to ≈ {min:3} at x ≈ {min_x:3}.",
         ),
         en_cons=(
             "An erf (exact form) or a tanh plus a cube (approximation) per element: several times the cost of ReLU unless fused.",
@@ -698,7 +700,7 @@ activation(
         zh_pros=(
             "光滑(C∞)的类 ReLU 门控:输入乘以标准正态变量小于它的概率 Φ(x)。",
             "Transformer 的标准激活函数:BERT、GPT-2、GPT-3、RoBERTa、ViT 都使用 GELU。",
-            "负输入也有非零梯度(神经元不会死亡);在 x ≈ −0.752 处有一个约 −0.170 的小凹陷。",
+            "负输入也有非零梯度(神经元不会死亡);在 x ≈ {min_x:3} 处有一个约 {min:3} 的小凹陷。",
         ),
         zh_cons=(
             "每个元素需一次 erf(精确形式)或一次 tanh 加一个三次方(近似形式):不做算子融合时代价是 ReLU 的数倍。",
@@ -708,10 +710,10 @@ activation(
     ),
     corrections={
         "en": (
-            "The note says training uses the tanh approximation. That was the choice of the original BERT and GPT-2 code, but PyTorch's default F.gelu is the exact erf form; both are in use (pick with --approximate none|tanh) and they differ by up to 4.7e-4.",
+            "“Training uses the tanh approximation”: that was the choice of the original BERT and GPT-2 code, but PyTorch's default F.gelu is the exact erf form; both are in use (pick with --approximate none|tanh) and they differ by up to 4.7e-4.",
         ),
         "zh": (
-            "原笔记说实际训练使用 tanh 近似公式。原始 BERT 和 GPT-2 代码确实如此,但 PyTorch 默认的 F.gelu 是精确的 erf 形式;两者都在使用(用 --approximate none|tanh 选择),最多相差 4.7e-4。",
+            "认为实际训练使用 tanh 近似公式:原始 BERT 和 GPT-2 代码确实如此,但 PyTorch 默认的 F.gelu 是精确的 erf 形式;两者都在使用(用 --approximate none|tanh 选择),最多相差 4.7e-4。",
         ),
     },
     equivalents={
@@ -727,7 +729,7 @@ activation(
     formula=F("quick_gelu(x) = x·σ(1.702x)", r"\mathrm{quick\_gelu}(x) = x\,\sigma(1.702\,x)"),
     derivative_formula=F("quick_gelu′(x) = σ(1.702x) + 1.702x·σ(1.702x)(1 − σ(1.702x))",
                          r"\mathrm{quick\_gelu}'(x) = \sigma(1.702x) + 1.702x\,\sigma(1.702x)(1 - \sigma(1.702x))"),
-    range="[≈ −0.1643, inf)", properties=props(False, "below", False, "C∞"),
+    range="[{min}, inf)", properties=props(False, "below", False, "C∞"),
     plot_range=(-4.0, 4.0), paper="Hendrycks & Gimpel 2016 (sigmoid approximation); used by OpenAI CLIP, 2021",
     notes=notes(
         en_pros=(
@@ -760,28 +762,28 @@ activation(
     summary="x·σ(βx) (SiLU for β = 1)",
     formula=F("silu(x) = x·σ(βx)", r"\mathrm{silu}(x) = x\,\sigma(\beta x)"),
     derivative_formula=F("silu′(x) = σ(βx) + βx·σ(βx)(1 − σ(βx))", r"\mathrm{silu}'(x) = \sigma(\beta x) + \beta x\,\sigma(\beta x)\,(1 - \sigma(\beta x))"),
-    range="[≈ −0.2785/β, inf) for β > 0", properties=props(False, "below", False, "C∞"),
+    range="[{min}/β, inf) for β > 0", properties=props(False, "below", False, "C∞"),
     plot_range=(-5.0, 5.0), paper="Ramachandran, Zoph, Le, 'Searching for Activation Functions', 2017; Elfwing et al. 2017 (SiLU)",
     notes=notes(
         en_pros=(
             "Smooth, non-monotonic self-gating x·σ(βx), found by automated search to match or beat ReLU in deep models; used in EfficientNet, YOLOv5 and, as the gate of swiglu, in LLaMA.",
-            "Bounded below (minimum ≈ −0.2785/β at x ≈ −1.2785/β), unbounded above, non-zero gradient for x < 0.",
+            "Bounded below (minimum ≈ {min:4}/β at x ≈ {min_x:5}/β), unbounded above, non-zero gradient for x < 0.",
             "β interpolates between the linear x/2 (β → 0) and ReLU (β → ∞).",
         ),
         en_cons=(
             "One exp per element: more than ReLU.",
             "Frameworks fix β = 1 (SiLU); a trainable β needs custom code.",
-            "Non-monotonic below x ≈ −1.28/β.",
+            "Non-monotonic below x ≈ {min_x:3}/β.",
         ),
         zh_pros=(
             "光滑、非单调的自门控函数 x·σ(βx),由自动搜索发现,在深层模型中与 ReLU 相当或更好;用于 EfficientNet、YOLOv5,并作为 swiglu 的门用于 LLaMA。",
-            "有下界(在 x ≈ −1.2785/β 处取最小值 ≈ −0.2785/β),无上界,x < 0 时梯度不为零。",
+            "有下界(在 x ≈ {min_x:5}/β 处取最小值 ≈ {min:4}/β),无上界,x < 0 时梯度不为零。",
             "β 在线性函数 x/2(β → 0)与 ReLU(β → ∞)之间插值。",
         ),
         zh_cons=(
             "每个元素需一次指数运算,比 ReLU 贵。",
             "各框架都固定 β = 1(即 SiLU);可训练的 β 需要自己实现。",
-            "在 x ≈ −1.28/β 以下非单调。",
+            "在 x ≈ {min_x:3}/β 以下非单调。",
         ),
     ),
     equivalents={
@@ -797,11 +799,11 @@ activation(
     formula=F("mish(x) = x·tanh(log(1 + e^x))", r"\mathrm{mish}(x) = x\,\tanh(\log(1 + e^{x}))"),
     derivative_formula=F("mish′(x) = tanh(sp(x)) + x·sech²(sp(x))·σ(x), sp = softplus",
                          r"\mathrm{mish}'(x) = \tanh(\mathrm{sp}(x)) + x\,\mathrm{sech}^{2}(\mathrm{sp}(x))\,\sigma(x)"),
-    range="[≈ −0.3088, inf)", properties=props(False, "below", False, "C∞"),
+    range="[{min}, inf)", properties=props(False, "below", False, "C∞"),
     plot_range=(-5.0, 5.0), paper="Misra, 'Mish: A Self Regularized Non-Monotonic Activation Function', 2019",
     notes=notes(
         en_pros=(
-            "Smooth, non-monotonic x·tanh(softplus(x)) with a minimum of ≈ −0.3088 at x ≈ −1.192; reported small accuracy gains over Swish and ReLU and used in YOLOv4's CSPDarknet53 backbone.",
+            "Smooth, non-monotonic x·tanh(softplus(x)) with a minimum of ≈ {min:4} at x ≈ {min_x:4}; reported small accuracy gains over Swish and ReLU and used in YOLOv4's CSPDarknet53 backbone.",
             "Non-zero gradient for negative inputs; bounded below, unbounded above.",
         ),
         en_cons=(
@@ -809,7 +811,7 @@ activation(
             "Gains over SiLU are small and not consistent across tasks.",
         ),
         zh_pros=(
-            "光滑、非单调的 x·tanh(softplus(x)),在 x ≈ −1.192 处取最小值 ≈ −0.3088;报告显示比 Swish、ReLU 略有精度提升,YOLOv4 的 CSPDarknet53 主干使用它。",
+            "光滑、非单调的 x·tanh(softplus(x)),在 x ≈ {min_x:4} 处取最小值 ≈ {min:4};报告显示比 Swish、ReLU 略有精度提升,YOLOv4 的 CSPDarknet53 主干使用它。",
             "负输入有非零梯度;有下界,无上界。",
         ),
         zh_cons=(
@@ -952,7 +954,7 @@ activation(
     equivalents={
         "torch": "nn.functional.hardtanh(min_val=-1.0, max_val=1.0) / nn.Hardtanh; derivative 0 at both bounds",
         "jax": "jax.nn.hard_tanh: bounds fixed at ±1, derivative 1 at x = ±1",
-        "keras": "keras.activations.hard_tanh (bounds fixed at ±1)",
+        "keras": "keras.activations.hard_tanh (bounds fixed at ±1; on the JAX backend the derivative at x = ±1 is 1, as in JAX)",
     },
 )
 
@@ -963,13 +965,13 @@ activation(
               r"\mathrm{hardswish}(x) = x\,\frac{\min(\max(x + 3,\ 0),\ 6)}{6}"),
     derivative_formula=F("hardswish′(x) = 0 for x ≤ −3, (2x + 3)/6 for −3 < x < 3, 1 for x ≥ 3",
                          r"\mathrm{hardswish}'(x) = 0\ (x \leq -3),\ \frac{2x + 3}{6}\ (|x| < 3),\ 1\ (x \geq 3)"),
-    range="[−0.375, inf)", properties=props(False, "below", False, "C⁰"),
+    range="[{min}, inf)", properties=props(False, "below", False, "C⁰"),
     kinks=lambda p: [(-3.0, 0.0), (3.0, 1.0)], kink_note="hardswish′(−3) = 0, hardswish′(3) = 1 and hardswish″(±3) = 0, as PyTorch",
     plot_range=(-5.0, 5.0), paper="Howard et al., 'Searching for MobileNetV3', 2019",
     notes=notes(
         en_pros=(
             "A piecewise approximation of swish, x·relu6(x + 3)/6, with no exp: fast on mobile CPUs and friendly to quantisation; MobileNetV3 uses it in place of swish in its deeper layers.",
-            "Non-zero gradient on (−3, 0); bounded below (minimum −0.375 at x = −1.5).",
+            "Non-zero gradient on (−3, 0); bounded below (minimum {min} at x = {min_x}).",
         ),
         en_cons=(
             "Zero output and zero gradient for x ≤ −3.",
@@ -978,7 +980,7 @@ activation(
         ),
         zh_pros=(
             "swish 的分段近似 x·relu6(x + 3)/6,无需指数运算:在移动端 CPU 上快,且便于量化;MobileNetV3 在较深的层中用它代替 swish。",
-            "在 (−3, 0) 上梯度不为零;有下界(在 x = −1.5 处取最小值 −0.375)。",
+            "在 (−3, 0) 上梯度不为零;有下界(在 x = {min_x} 处取最小值 {min})。",
         ),
         zh_cons=(
             "x ≤ −3 时输出和梯度都为零。",
@@ -1251,7 +1253,7 @@ activation(
     equivalents={
         "torch": "none",
         "jax": "none (jax.nn has sparse_plus and sparse_sigmoid, not sparsemax)",
-        "keras": "keras.activations.sparsemax(x, axis=-1) / keras.ops.sparsemax",
+        "keras": "keras.activations.sparsemax(x, axis=-1) / keras.ops.sparsemax; in Keras 3.15 on the JAX backend its threshold adds up the running sums over the support, so whenever two or more entries are non-zero the rows do not sum to 1",
     },
 )
 
@@ -1385,10 +1387,10 @@ activation(
     ),
     corrections={
         "en": (
-            "The note leaves SwiGLU empty. SwiGLU([a, b]) = a ⊗ swish_β(b) = a ⊗ (b·σ(βb)), where a and b are two linear projections of the same input; Shazeer's feed-forward layer is FFN_SwiGLU(x) = (swish(xW) ⊗ xV)·W₂, so b = xW is the gate and a = xV the value.",
+            "SwiGLU left undefined, or taken for swish alone: SwiGLU([a, b]) = a ⊗ swish_β(b) = a ⊗ (b·σ(βb)), where a and b are two linear projections of the same input; Shazeer's feed-forward layer is FFN_SwiGLU(x) = (swish(xW) ⊗ xV)·W₂, so b = xW is the gate and a = xV the value.",
         ),
         "zh": (
-            "原笔记中 SwiGLU 一节为空。SwiGLU([a, b]) = a ⊗ swish_β(b) = a ⊗ (b·σ(βb)),其中 a、b 是同一输入的两个线性投影;Shazeer 的前馈层为 FFN_SwiGLU(x) = (swish(xW) ⊗ xV)·W₂,即 b = xW 是门,a = xV 是值。",
+            "SwiGLU 常被留空不定义,或被当成单独的 swish:SwiGLU([a, b]) = a ⊗ swish_β(b) = a ⊗ (b·σ(βb)),其中 a、b 是同一输入的两个线性投影;Shazeer 的前馈层为 FFN_SwiGLU(x) = (swish(xW) ⊗ xV)·W₂,即 b = xW 是门,a = xV 是值。",
         ),
     },
     equivalents={

@@ -148,7 +148,7 @@ def _example_call(record: Function) -> str:
 
 def docstring(record: Function) -> str:
     """help(actloss.NAME): summary, formula, derivative, range, parameters, kinks, equivalents, example."""
-    from actloss import examples
+    from actloss import cards, examples
 
     if record.kind == "loss":
         signature = "(pred, target, *" + "".join(f", {p.name}={_value_text(p.default)}" for p in record.params) + ")"
@@ -166,7 +166,7 @@ def docstring(record: Function) -> str:
         f"    {record.formula.text}",
         f"    {record.derivative_formula.text}",
         "",
-        f"Range: {record.range}. {what}",
+        f"Range: {cards.range_text(record)}. {what}",
     ]
     if record.aliases:
         lines.append("Aliases: " + ", ".join(record.aliases) + ".")

@@ -2,7 +2,9 @@
 
 ``build(record, lang)`` gathers what the record states (formulas in Unicode
 and LaTeX, range, properties, parameters, derivative at kinks, pros and cons,
-corrections of the study note, PyTorch/JAX/Keras equivalents, paper) plus a
+common mistakes, PyTorch/JAX/Keras equivalents, paper), the computed analysis
+of elementwise activations (extrema, inflection points, steepest slope,
+saturation per low-precision format, from ``actloss/data/analysis.json``), plus a
 few sample points of f and f' computed by the record's own kernels, so the
 card shows exactly what ``actloss eval`` and ``actloss grad`` print.
 
@@ -49,7 +51,9 @@ TEXT = {
         "kinks": "At kinks",
         "pros": "Pros",
         "cons": "Cons",
-        "corrections": "Corrections to the study note",
+        "mistakes": "Common mistakes",
+        "analysis": "Analysis",
+        "analysis_params": "at the default parameters",
         "equivalents": "In PyTorch, JAX and Keras",
         "paper": "Paper",
         "see_also": "See also",
@@ -76,7 +80,9 @@ TEXT = {
         "kinks": "不可导点处的导数",
         "pros": "优点",
         "cons": "缺点",
-        "corrections": "对原笔记的更正",
+        "mistakes": "常见错误",
+        "analysis": "分析",
+        "analysis_params": "参数取默认值",
         "equivalents": "PyTorch、JAX、Keras 中的对应",
         "paper": "论文",
         "see_also": "另见",
@@ -195,7 +201,9 @@ def property_value(value: Any, lang: str) -> str:
         return text(lang, "yes" if value else "no")
     value = str(value)
     if lang == "zh":
-        return _PROPERTY_VALUES_ZH.get(value, value)
+        from actloss import cards_zh
+
+        return _PROPERTY_VALUES_ZH.get(value) or cards_zh.zh(value)
     return value
 
 
@@ -273,6 +281,166 @@ def samples(record) -> dict[str, Any]:
     }
 
 
+# ---------------------------------------------------------------------------
+# the computed analysis
+# ---------------------------------------------------------------------------
+
+#: placeholders the records' text may hold, filled from the analysis at the default parameters:
+#: {min} {min_x} {max} {max_x} {slope} {slope_x} {lim-} {lim+}, in full (as eval prints),
+#: or {min:4} with that many significant digits (prose, Unicode minus)
+_PLACEHOLDER = re.compile(r"\{(min|min_x|max|max_x|slope|slope_x|lim-|lim\+)(?::(\d+))?\}")
+
+
+def analysis_of(record):
+    """The analysis of an elementwise activation (None for other records)."""
+    if record.kind != "activation" or record.shape != "elementwise":
+        return None
+    from actloss import analysis
+
+    return analysis.get(record.name)
+
+
+def _short(v: float, digits: int) -> str:
+    if not math.isfinite(v):
+        return "∞" if v > 0 else "−∞"
+    return f"{v:.{digits}g}".replace("-", "−")
+
+
+def fill(text_: str, entry) -> str:
+    """``text_`` with its analysis placeholders replaced by the computed numbers."""
+    if "{" not in text_:
+        return text_
+
+    def value(m):
+        from actloss import analysis
+
+        key, digits = m.group(1), m.group(2)
+        if entry is None:
+            raise ValueError(f"{text_!r} uses {{{key}}} but the function has no analysis")
+        if key in ("min", "min_x", "max", "max_x"):
+            ext = (analysis.minimum if key.startswith("min") else analysis.maximum)(entry)
+            if ext is None:
+                raise ValueError(f"{text_!r} uses {{{key}}} but the function has no such extremum")
+            v = ext["x"] if key.endswith("_x") else ext["value"]
+        elif key in ("slope", "slope_x"):
+            v = entry["max_slope"]["x" if key == "slope_x" else "value"]
+        else:
+            v = entry["limits"]["-inf" if key == "lim-" else "inf"]
+        v = float(v)
+        return _short(v, int(digits)) if digits else num(v)
+
+    return _PLACEHOLDER.sub(value, text_)
+
+
+def range_text(record) -> str:
+    """The record's output range with the computed numbers filled in (``list`` and the card)."""
+    if "{" not in record.range:
+        return record.range
+    return fill(record.range, analysis_of(record))
+
+
+def _analysis_obj(entry):
+    if entry is None:
+        return None
+    import copy
+
+    return copy.deepcopy(entry)
+
+
+_ANALYSIS_WORDS = {
+    "en": {
+        "minimum": "minimum {v} at x = {x}",
+        "maximum": "maximum {v} at x = {x}",
+        "no_extrema": "no local minimum or maximum",
+        "inflection": "inflection point at x = {xs}",
+        "inflections": "inflection points at x = {xs}",
+        "no_inflection": "no inflection point",
+        "slope_at": "steepest slope (Lipschitz constant) sup |f′| = {v}, at x = {x}",
+        "slope_on": "steepest slope (Lipschitz constant) sup |f′| = {v}, on {on}",
+        "slope_inf": "steepest slope (Lipschitz constant) sup |f′| = {v}, approached only as |x| → ∞",
+        "limits": "f → {a} as x → −∞ and f → {b} as x → +∞",
+        "saturation": "Saturation: at and beyond these inputs, f correctly rounded to the format equals its "
+                      "asymptote correctly rounded (\"never\": no such input):",
+        "format": "format",
+        "low": "lower asymptote for x ≤",
+        "high": "upper asymptote for x ≥",
+        "never": "never",
+        "own_asymptote": "Saturation: none; f is its own asymptote.",
+        "or": " and ",
+    },
+    "zh": {
+        "minimum": "极小值 {v},位于 x = {x}",
+        "maximum": "极大值 {v},位于 x = {x}",
+        "no_extrema": "没有局部极小值或极大值",
+        "inflection": "拐点位于 x = {xs}",
+        "inflections": "拐点位于 x = {xs}",
+        "no_inflection": "没有拐点",
+        "slope_at": "最大斜率(利普希茨常数)sup |f′| = {v},位于 x = {x}",
+        "slope_on": "最大斜率(利普希茨常数)sup |f′| = {v},在 {on} 上取得",
+        "slope_inf": "最大斜率(利普希茨常数)sup |f′| = {v},仅在 |x| → ∞ 时趋近",
+        "limits": "x → −∞ 时 f → {a},x → +∞ 时 f → {b}",
+        "saturation": "饱和点:在下列输入处及其以外,f 正确舍入到该格式的结果等于其渐近线的正确舍入值(“从不”表示没有这样的输入):",
+        "format": "格式",
+        "low": "x ≤ 此值时等于下渐近线",
+        "high": "x ≥ 此值时等于上渐近线",
+        "never": "从不",
+        "own_asymptote": "饱和点:无;f 本身就是它的渐近线。",
+        "or": " 和 ",
+    },
+}
+
+
+def _interval(lo, hi) -> str:
+    return f"({'-inf' if lo is None else num(lo)}, {'inf' if hi is None else num(hi)})"
+
+
+def analysis_lines(card: Mapping[str, Any]) -> list[str]:
+    """The analysis in words, one item per line (empty without an analysis)."""
+    entry = card.get("analysis")
+    if not entry:
+        return []
+    w = _ANALYSIS_WORDS[card["lang"]]
+    out = [w[e["kind"]].format(v=num(e["value"]), x=num(e["x"])) for e in entry["extrema"]] or [w["no_extrema"]]
+    xs = entry["inflection_points"]
+    out.append(w["no_inflection"] if not xs else w["inflection" if len(xs) == 1 else "inflections"].format(
+        xs=", ".join(num(x) for x in xs)))
+    slope = entry["max_slope"]
+    if slope.get("intervals"):
+        on = w["or"].join(_interval(lo, hi) for lo, hi in slope["intervals"])
+        out.append(w["slope_on"].format(v=num(slope["value"]), on=on))
+    elif slope["x"] is None:
+        out.append(w["slope_inf"].format(v=num(slope["value"])))
+    else:
+        out.append(w["slope_at"].format(v=num(slope["value"]), x=num(slope["x"])))
+    lim = entry["limits"]
+    out.append(w["limits"].format(a=num(float(lim["-inf"])), b=num(float(lim["inf"]))))
+    return out
+
+
+def saturation_intro(lang: str) -> str:
+    return _ANALYSIS_WORDS[lang]["saturation"]
+
+
+def own_asymptote_text(lang: str) -> str:
+    return _ANALYSIS_WORDS[lang]["own_asymptote"]
+
+
+def saturation_rows(card: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """Header and one row per format: (format, low, high), 'never' where there is none;
+    no rows when nothing saturates in any format (identity: f is its own asymptote)."""
+    from actloss.analysis import FORMATS
+
+    w = _ANALYSIS_WORDS[card["lang"]]
+    sat = card["analysis"]["saturation"]
+    if all(v is None for fmt in FORMATS for v in sat[fmt].values()):
+        return []
+    rows = [(w["format"], w["low"], w["high"])]
+    for fmt in FORMATS:
+        low, high = sat[fmt]["low"], sat[fmt]["high"]
+        rows.append((fmt, w["never"] if low is None else num(low), w["never"] if high is None else num(high)))
+    return rows
+
+
 def build(record, lang: str = "en", registry=None) -> dict[str, Any]:
     """The card of one record as plain data (the JSON form)."""
     if lang not in LANGS:
@@ -282,38 +450,45 @@ def build(record, lang: str = "en", registry=None) -> dict[str, Any]:
 
         registry = load()
     notes = record.notes.get(lang, {})
+    entry = analysis_of(record)
+    from actloss import cards_zh
+
+    def tr(s: str) -> str:
+        return cards_zh.zh(s) if lang == "zh" and s else s
+
     return {
         "name": record.name,
         "kind": record.kind,
         "shape": record.shape,
         "lang": lang,
         "aliases": list(record.aliases),
-        "summary": record.summary,
+        "summary": tr(record.summary),
         "formula": {"text": record.formula.text, "latex": record.formula.latex},
         "derivative": {"text": record.derivative_formula.text, "latex": record.derivative_formula.latex},
-        "range": record.range,
-        "properties": dict(record.properties),
+        "range": fill(tr(record.range), entry),
+        "properties": {k: fill(tr(v), entry) if isinstance(v, str) else v for k, v in record.properties.items()},
+        "analysis": _analysis_obj(entry),
         "parameters": [
             {
                 "name": p.name,
                 "option": p.option,
                 "aliases": ["--" + a.replace("_", "-") for a in p.aliases],
                 "default": list(p.default) if isinstance(p.default, tuple) else p.default,
-                "range": p.range_text(),
-                "doc": p.doc,
+                "range": cards_zh.valid_values(p) if lang == "zh" else p.range_text(),
+                "doc": tr(p.doc),
             }
             for p in record.params
         ],
         "kinks": {
             "points": [[float(x), float(d)] for x, d in record.kink_points()],
-            "note": record.kink_note,
+            "note": tr(record.kink_note),
         },
         "samples": samples(record),
-        "pros": list(notes.get("pros", ())),
-        "cons": list(notes.get("cons", ())),
-        "corrections": list(record.corrections.get(lang, ())),
-        "equivalents": {key: record.equivalents.get(key, "none") for key, _ in FRAMEWORKS},
-        "paper": record.paper,
+        "pros": [fill(s, entry) for s in notes.get("pros", ())],
+        "cons": [fill(s, entry) for s in notes.get("cons", ())],
+        "mistakes": [fill(s, entry) for s in record.corrections.get(lang, ())],
+        "equivalents": {key: tr(record.equivalents.get(key, "none")) for key, _ in FRAMEWORKS},
+        "paper": tr(record.paper),
         "see_also": see_also(record, registry),
     }
 
@@ -395,7 +570,18 @@ def markdown(card: Mapping[str, Any]) -> str:
     if card["parameters"]:
         lines += [f"({t['samples_params']})", ""]
     lines += sample_lines(card, lang) + [""]
-    for key in ("pros", "cons", "corrections"):
+    if card.get("analysis"):
+        lines += [f"## {t['analysis']}", ""]
+        if card["parameters"]:
+            lines += [f"({t['analysis_params']})", ""]
+        lines += [f"- {item}" for item in analysis_lines(card)] + [""]
+        rows = saturation_rows(card)
+        if rows:
+            lines += [saturation_intro(lang), "", "| " + " | ".join(rows[0]) + " |", "|---|---:|---:|"]
+            lines += ["| " + " | ".join(row) + " |" for row in rows[1:]] + [""]
+        else:
+            lines += [own_asymptote_text(lang), ""]
+    for key in ("pros", "cons", "mistakes"):
         if card[key]:
             lines += [f"## {t[key]}", ""] + [f"- {item}" for item in card[key]] + [""]
     lines += [f"## {t['equivalents']}", ""]

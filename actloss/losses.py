@@ -3,8 +3,8 @@
 Each record states its formula and gradient (Unicode text and matplotlib
 mathtext), the conventions it follows (probabilities or logits, class
 indices or distributions, what 'mean' divides by), its parameters with
-PyTorch's defaults, pros and cons in English and Chinese, corrections to the
-common textbook statements, and its equivalents in PyTorch, JAX (optax) and
+PyTorch's defaults, pros and cons in English and Chinese, the common mistakes
+made about it, and its equivalents in PyTorch, JAX (optax) and
 Keras with the places where they disagree.
 
 ``plot`` (a :class:`LossPlot`) tells ``actloss plot`` how to draw one loss curve; ``per`` says
@@ -117,13 +117,13 @@ loss(
     ),
     corrections=corrections(
         ["The formula L = (1/n)·Σ_{i=1}^{N}(Yᵢ − f(xᵢ))² mixes n and N: the sum and the division run over the same count.",
-         "PyTorch's reduction='mean' divides by the number of elements (batch × features), not by the number of samples.",
+         "“Mean” taken over the samples: PyTorch's reduction='mean' divides by the number of elements (batch × features), not by the number of samples.",
          "The gradient is 2(ŷ − y)/n: the factor 2 is often dropped (some texts define MSE with ½ to cancel it).",
-         "The PyTorch snippet (y = torch) is unfinished: use torch.nn.functional.mse_loss(pred, target)."],
+         "The PyTorch call is torch.nn.functional.mse_loss(pred, target) or nn.MSELoss()(pred, target), prediction first."],
         ["公式 L = (1/n)·Σ_{i=1}^{N}(Yᵢ − f(xᵢ))² 中 n 与 N 混用：求和与除数应是同一个数量。",
-         "PyTorch 的 reduction='mean' 除以元素总数（批大小 × 特征数），而不是样本数。",
+         "以为“均值”是对样本取的：PyTorch 的 reduction='mean' 除以元素总数（批大小 × 特征数），而不是样本数。",
          "梯度是 2(ŷ − y)/n：常被省略的因子 2（有的教材在定义里乘 ½ 来抵消它）。",
-         "笔记里的 PyTorch 代码（y = torch）没写完：应为 torch.nn.functional.mse_loss(pred, target)。"],
+         "PyTorch 中的调用是 torch.nn.functional.mse_loss(pred, target) 或 nn.MSELoss()(pred, target)，预测值在前。"],
     ),
 )
 
@@ -141,7 +141,7 @@ loss(
     equivalents={
         "torch": "nn.L1Loss / F.l1_loss",
         "jax": "none in optax (jnp.mean(jnp.abs(pred - target)))",
-        "keras": "keras.losses.MeanAbsoluteError",
+        "keras": "keras.losses.MeanAbsoluteError (on the JAX backend the gradient at ŷ = y is −1/n: JAX differentiates |u| at 0 as 1)",
     },
     notes=notes(
         ["robust: an outlier adds its error, not its square",
@@ -158,10 +158,10 @@ loss(
          "中位数不等于均值：噪声偏斜时有偏"],
     ),
     corrections=corrections(
-        ["The note shows only a picture: L1 loss is (1/n)·Σ|ŷᵢ − yᵢ| (PyTorch L1Loss, mean); some texts mean the sum Σ|ŷᵢ − yᵢ|.",
-         "It is not differentiable at ŷ = y; frameworks use the subgradient 0 there (sign(0) = 0)."],
-        ["笔记只有图片：L1 损失为 (1/n)·Σ|ŷᵢ − yᵢ|（PyTorch L1Loss，取均值）；有些资料指求和 Σ|ŷᵢ − yᵢ|。",
-         "在 ŷ = y 处不可导；框架在该点取次梯度 0（sign(0) = 0）。"],
+        ["“L1 loss” taken for the sum: PyTorch's L1Loss is the mean (1/n)·Σ|ŷᵢ − yᵢ|; some texts mean the sum Σ|ŷᵢ − yᵢ|.",
+         "It is not differentiable at ŷ = y: PyTorch and actloss use the subgradient 0 there (sign(0) = 0), but Keras on JAX gives −1/n, because JAX differentiates |u| at u = 0 as 1."],
+        ["把“L1 损失”当成求和：PyTorch 的 L1Loss 是均值 (1/n)·Σ|ŷᵢ − yᵢ|；有些资料指求和 Σ|ŷᵢ − yᵢ|。",
+         "在 ŷ = y 处不可导：PyTorch 与 actloss 在该点取次梯度 0（sign(0) = 0），而基于 JAX 的 Keras 给出 −1/n，因为 JAX 把 |u| 在 u = 0 处的导数取为 1。"],
     ),
 )
 
@@ -190,10 +190,10 @@ loss(
          "名称有歧义（求和、均值、一半或范数本身）：需确认论文用的是哪一种"],
     ),
     corrections=corrections(
-        ["The note shows only a picture. 'L2 loss' has several meanings: the sum of squares Σ(ŷ − y)² (here, also called SSE), "
+        ["“L2 loss” read in one sense only: it has several meanings: the sum of squares Σ(ŷ − y)² (here, also called SSE), "
          "the mean (that is MSE), half the square (optax.l2_loss = ½(ŷ − y)² per element), or the unsquared norm ‖ŷ − y‖₂.",
          "Its gradient is 2(ŷ − y); with the ½ convention it is ŷ − y."],
-        ["笔记只有图片。“L2 损失”有多种含义：平方和 Σ(ŷ − y)²（本工具采用，也称 SSE）、均值（即 MSE）、"
+        ["只按一种含义理解“L2 损失”：它有多种含义：平方和 Σ(ŷ − y)²（本工具采用，也称 SSE）、均值（即 MSE）、"
          "平方的一半（optax.l2_loss 逐元素为 ½(ŷ − y)²），或不平方的范数 ‖ŷ − y‖₂。",
          "其梯度为 2(ŷ − y)；采用 ½ 约定时为 ŷ − y。"],
     ),
@@ -353,6 +353,11 @@ loss(
 
 _LABELS_EN = "labels y are −1 or 1; labels 0/1 are accepted and mapped to −1/1 (as Keras does)"
 _LABELS_ZH = "标签 y 取 −1 或 1；也接受 0/1，并映射为 −1/1（与 Keras 相同）"
+_HINGE_MISTAKE_EN = ("Labels 0/1 given to a −1/1 {name}: with y = 0 the margin y·ŷ is 0 whatever ŷ, the loss is the constant 1 "
+                     "and that class teaches nothing (optax.hinge_loss uses the labels as given). actloss, like Keras, maps "
+                     "a target whose labels are all 0 or 1 to −1/1, and refuses a target that mixes −1 and 0.")
+_HINGE_MISTAKE_ZH = ("把 0/1 标签直接用于 −1/1 的 {name}：y = 0 时无论 ŷ 为何，间隔 y·ŷ 都为 0，损失恒为 1，这一类什么也学不到"
+                     "（optax.hinge_loss 按原样使用标签）。actloss 与 Keras 一样，在标签全为 0 或 1 时映射为 −1/1，并拒绝 −1 与 0 混用的目标。")
 
 loss(
     name="hinge", aliases=("hinge_loss",), kernel=L + "hinge",
@@ -380,7 +385,7 @@ loss(
         ["在间隔处不可导，也不输出概率",
          "标签用 −1/1 还是 0/1 是常见的隐蔽错误来源"],
     ),
-    corrections=corrections([_LABELS_EN + "."], [_LABELS_ZH + "。"]),
+    corrections=corrections([_HINGE_MISTAKE_EN.format(name="hinge")], [_HINGE_MISTAKE_ZH.format(name="hinge")]),
 )
 
 loss(
@@ -405,7 +410,7 @@ loss(
         ["对严重误分类样本按平方惩罚，离群点影响更大",
          "标签约定 −1/1 与 0/1 的问题同 hinge"],
     ),
-    corrections=corrections([_LABELS_EN + "."], [_LABELS_ZH + "。"]),
+    corrections=corrections([_HINGE_MISTAKE_EN.format(name="squared hinge")], [_HINGE_MISTAKE_ZH.format(name="squared_hinge")]),
 )
 
 # ---------------------------------------------------------------------------
@@ -442,18 +447,19 @@ loss(
          "逐元素计算，也适用于多标签问题"],
         ["输入概率时 log(0) 为 −∞：框架会截断（PyTorch 为 −100，Keras 为 1e-7），从而掩盖错误",
          "该传 logits 时传了概率（或相反）会得到错误而不报错的损失",
-         "类别不平衡时需要加权（pos_weight）或使用 focal loss"],
+         "类别不平衡时需要加权（pos_weight）或使用 focal 损失"],
     ),
     corrections=corrections(
-        ["actloss takes probabilities by default (as the formula is written) and checks them; log(0) gives inf, not PyTorch's clamped 100."],
-        ["actloss 默认输入概率（与公式一致）并做检查；log(0) 给出 inf，而不是 PyTorch 截断后的 100。"],
+        ["A finite loss expected from a confident wrong prediction: the exact loss is +∞ at p = 0 for y = 1 (and at p = 1 for y = 0). PyTorch's BCELoss clamps each log at −100 (so at most 100 per element) and in the gradient divides by max(p(1 − p), 1e-12), so both stay finite; actloss returns inf, with an infinite gradient, and takes probabilities by default (as the formula is written), checking that they lie in [0, 1]."],
+        ["以为完全预测错误时损失有限：y = 1 时 p = 0（或 y = 0 时 p = 1）的精确损失是 +∞。PyTorch 的 BCELoss 把每个 log 截断在 −100（每个元素至多 100），梯度中除以 max(p(1 − p), 1e-12)，二者都保持有限；actloss 返回 inf，梯度也为无穷，默认输入概率（与公式一致）并检查其在 [0, 1] 内。"],
     ),
 )
 
 loss(
     name="focal", aliases=("focal_loss", "sigmoid_focal", "sigmoid_focal_loss"), kernel=L + "focal",
     params=(Param("gamma", 2.0, "focusing exponent γ (0 gives α-weighted bce)", low=0.0),
-            Param("alpha", 0.25, "weight α of the positive class, 1 − α of the negative; −1 turns it off", low=-1.0, high=1.0),
+            Param("alpha", 0.25, "weight α of the positive class, 1 − α of the negative; −1 turns it off", low=-1.0, high=1.0,
+                  valid_text="[0, 1] or -1"),
             logits_flag(), reduction()),
     validate=_check_focal,
     summary="sigmoid focal loss α_t·(1 − p_t)^γ·bce: down-weights easy examples",
@@ -468,9 +474,9 @@ loss(
     plot=plot("probability", PROB_TRUE, "plot_binary"), per="element",
     equivalents={
         "torch": "torchvision.ops.sigmoid_focal_loss(logits, targets, alpha=0.25, gamma=2, reduction='none') "
-                 "(= --logits; note its default reduction is 'none', actloss's is 'mean')",
+                 "(= --logits; its default reduction is 'none', actloss's is 'mean'; alpha < 0 turns the weighting off)",
         "jax": "optax.sigmoid_focal_loss(logits, labels, alpha=None, gamma=2.0) (no α weighting by default)",
-        "keras": "keras.losses.BinaryFocalCrossentropy(gamma=2.0) (α only with apply_class_balancing=True; probabilities by default)",
+        "keras": "keras.losses.BinaryFocalCrossentropy(gamma=2.0) (α only with apply_class_balancing=True; probabilities by default; with from_logits=True it applies the sigmoid and then still clips p to [1e-7, 1 − 1e-7])",
     },
     notes=notes(
         ["focuses training on hard, misclassified examples; easy negatives stop dominating",
@@ -515,7 +521,7 @@ loss(
                  "F.nll_loss(pred.log(), target). Class axis is dim 1, actloss's is the last axis",
         "jax": "optax.softmax_cross_entropy(logits, labels) (distributions), "
                "optax.softmax_cross_entropy_with_integer_labels (indices); logits, per sample, no reduction",
-        "keras": "keras.losses.CategoricalCrossentropy (one-hot), SparseCategoricalCrossentropy (indices); "
+        "keras": "keras.losses.CategoricalCrossentropy (one-hot), SparseCategoricalCrossentropy (indices, and no label_smoothing); "
                  "probabilities by default (each row rescaled to sum 1, then clipped at 1e-7); from_logits=True for logits",
     },
     notes=notes(
@@ -536,16 +542,16 @@ loss(
         ["The formula L = −Σ y log ŷ assumes ŷ are probabilities (softmax outputs). PyTorch's CrossEntropyLoss takes raw scores "
          "(logits) and applies log_softmax itself: passing softmax outputs to it applies softmax twice. actloss takes "
          "probabilities by default and logits with --logits.",
-         "Targets may be class indices (the usual form) or distributions (one-hot or soft labels); the one-hot sum reduces to −log ŷ of the true class.",
-         "The multi-sample formula averages over the m samples (PyTorch's reduction='mean'), but with class weights and "
+         "Targets taken to be one-hot vectors only: they may be class indices (the usual form) or distributions (one-hot or soft labels); the one-hot sum reduces to −log ŷ of the true class.",
+         "“Mean” taken to divide by m always: the multi-sample formula averages over the m samples (PyTorch's reduction='mean'), but with class weights and "
          "class-index targets PyTorch divides by the sum of the targets' weights, not by m; with probability targets it divides by m.",
-         "log 0 = −∞: a zero probability for the true class gives an infinite loss; the note does not say, and libraries clamp it."],
+         "log 0 = −∞ forgotten: a zero probability for the true class gives an infinite loss, which libraries hide by clamping."],
         ["公式 L = −Σ y log ŷ 假定 ŷ 是概率（softmax 的输出）。PyTorch 的 CrossEntropyLoss 接收原始分数（logits）并自行做 "
          "log_softmax：把 softmax 输出传给它等于做了两次 softmax。actloss 默认输入概率，加 --logits 时输入 logits。",
-         "目标可以是类别索引（常见形式）或分布（one-hot 或软标签）；one-hot 时求和化为真实类别的 −log ŷ。",
-         "多样本公式对 m 个样本取平均（即 PyTorch 的 reduction='mean'），但带类别权重且目标为类别索引时，PyTorch 除以"
+         "以为目标只能是 one-hot 向量：目标可以是类别索引（常见形式）或分布（one-hot 或软标签）；one-hot 时求和化为真实类别的 −log ŷ。",
+         "以为“均值”总是除以 m：多样本公式对 m 个样本取平均（即 PyTorch 的 reduction='mean'），但带类别权重且目标为类别索引时，PyTorch 除以"
          "各目标权重之和而非 m；目标为概率分布时除以 m。",
-         "log 0 = −∞：真实类别概率为 0 时损失为无穷大；笔记没有说明，各库会做截断。"],
+         "忽略 log 0 = −∞：真实类别概率为 0 时损失为无穷大，各库用截断把它掩盖了。"],
     ),
 )
 
@@ -609,20 +615,20 @@ loss(
          "PyTorch 的参数顺序（log ŷ, y）和它的 'mean' 归约是经典陷阱"],
     ),
     corrections=corrections(
-        ["D_KL(P‖Q) = Σ P log(P/Q): P is the target (true) distribution and Q the model's prediction; here KL(target ‖ pred).",
-         "PyTorch's kl_div(input, target) expects input = log Q (log-probabilities, not probabilities) and target = P, "
+        ["P and Q swapped: in D_KL(P‖Q) = Σ P log(P/Q), P is the target (true) distribution and Q the model's prediction; here KL(target ‖ pred).",
+         "Probabilities passed to PyTorch's kl_div: kl_div(input, target) expects input = log Q (log-probabilities, not probabilities) and target = P, "
          "so the prediction comes first and in log space.",
-         "PyTorch's reduction='mean' divides by the number of elements (N × classes): the true KL averaged over samples is "
+         "reduction='mean' taken for the average KL: PyTorch's divides by the number of elements (N × classes): the true KL averaged over samples is "
          "reduction='batchmean'. actloss's 'mean' is the batchmean.",
-         "'Smaller means closer' holds, but KL is not a distance: it is not symmetric (KL(P‖Q) ≠ KL(Q‖P)); js is a symmetric alternative.",
-         "0·log 0 = 0, and P > 0 where Q = 0 gives +∞."],
-        ["D_KL(P‖Q) = Σ P log(P/Q)：P 是目标（真实）分布，Q 是模型预测；本工具计算 KL(target ‖ pred)。",
-         "PyTorch 的 kl_div(input, target) 要求 input = log Q（对数概率而非概率）、target = P，"
+         "KL taken for a distance: ‘smaller means closer’ holds, but KL is not a distance: it is not symmetric (KL(P‖Q) ≠ KL(Q‖P)); js is a symmetric alternative.",
+         "The edge terms mishandled: 0·log 0 = 0, and P > 0 where Q = 0 gives +∞."],
+        ["把 P 与 Q 弄反：D_KL(P‖Q) = Σ P log(P/Q) 中 P 是目标（真实）分布，Q 是模型预测；本工具计算 KL(target ‖ pred)。",
+         "把概率直接传给 PyTorch 的 kl_div：kl_div(input, target) 要求 input = log Q（对数概率而非概率）、target = P，"
          "即预测放在前面且取对数。",
-         "PyTorch 的 reduction='mean' 除以元素个数（N × 类别数）：按样本平均的真正 KL 是 reduction='batchmean'。"
+         "以为 reduction='mean' 就是平均 KL：PyTorch 的 reduction='mean' 除以元素个数（N × 类别数）：按样本平均的真正 KL 是 reduction='batchmean'。"
          "actloss 的 'mean' 即 batchmean。",
-         "“越小越接近”没错，但 KL 不是距离：它不对称（KL(P‖Q) ≠ KL(Q‖P)）；对称的替代是 js。",
-         "约定 0·log 0 = 0；在 Q = 0 处若 P > 0，则结果为 +∞。"],
+         "把 KL 当成距离：“越小越接近”没错，但 KL 不是距离：它不对称（KL(P‖Q) ≠ KL(Q‖P)）；对称的替代是 js。",
+         "处理错边界项：约定 0·log 0 = 0；在 Q = 0 处若 P > 0，则结果为 +∞。"],
     ),
 )
 

@@ -53,6 +53,7 @@ class Param:
     aliases: tuple[str, ...] = ()
     flag: bool = False  # a switch: --logits means true, --logits=false
     vector: bool = False  # a list of numbers (--weight 1,2,0.5), each in the range
+    valid_text: str = ""  # the valid values in words, when low/high cannot say it ("[0, 1] or -1")
 
     @property
     def option(self) -> str:
@@ -63,6 +64,8 @@ class Param:
         return (self.option,) + tuple("--" + a.replace("_", "-") for a in self.aliases)
 
     def range_text(self) -> str:
+        if self.valid_text:
+            return self.valid_text
         if self.flag:
             return "true or false"
         if self.vector:

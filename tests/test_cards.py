@@ -93,7 +93,7 @@ def test_pros_and_cons_in_english_and_chinese(record):
 
 
 @pytest.mark.parametrize("record", RECORDS, ids=IDS)
-def test_corrections_come_in_both_languages(record):
+def test_common_mistakes_come_in_both_languages(record):
     if not record.corrections:
         return
     assert set(record.corrections) == set(cards.LANGS)
@@ -120,16 +120,27 @@ def test_card_has_every_section(record):
         json.dumps(cards.json_obj(card), allow_nan=False)
 
 
-def test_the_study_note_is_corrected_where_it_was_wrong():
-    def corr(name):
+def test_common_mistakes_name_the_mistake_and_the_truth():
+    def mistakes(name):
         return " ".join(REG.get(name).corrections["en"])
 
-    assert "σ(x)·(1 − σ(x))" in corr("sigmoid") and "f(x) − (1 − f(x))" in corr("sigmoid")
-    assert "(−1, 1)" in corr("tanh") and "(0, 1)" in corr("tanh")
-    assert "1/(1 + |x|)²" in corr("softsign") and "1/(1 + x)²" in corr("softsign")
-    assert "step function" in corr("relu") and "max(0, 1)" in corr("relu") and "[0, ∞)" in corr("relu")
-    assert "SwiGLU" in corr("swiglu") and "σ(βb)" in corr("swiglu")
+    assert "σ(x)·(1 − σ(x))" in mistakes("sigmoid") and "f(x) − (1 − f(x))" in mistakes("sigmoid")
+    assert "(−1, 1)" in mistakes("tanh") and "(0, 1)" in mistakes("tanh")
+    assert "1/(1 + |x|)²" in mistakes("softsign") and "1/(1 + x)²" in mistakes("softsign")
+    assert "step function" in mistakes("relu") and "max(0, 1)" in mistakes("relu") and "[0, ∞)" in mistakes("relu")
+    assert "SwiGLU" in mistakes("swiglu") and "σ(βb)" in mistakes("swiglu")
     assert REG.get("relu").range == "[0, inf)" and REG.get("tanh").range == "(-1, 1)"
+
+
+def test_cards_speak_of_common_mistakes_not_of_a_note():
+    """The reader never saw a study note: no card mentions one, in either language."""
+    for record in RECORDS:
+        for lang in cards.LANGS:
+            md = cards.markdown(cards.build(record, lang, REG))
+            assert not re.search(r"\bnotes?\b", md, re.IGNORECASE), (record.name, lang)
+            assert "笔记" not in md and "原式" not in md, (record.name, lang)
+            if record.corrections:
+                assert f"## {cards.TEXT[lang]['mistakes']}\n" in md
 
 
 def test_framework_disagreements_are_stated():
@@ -250,6 +261,15 @@ none
 | 1.0 | 1.0 | 1.0 |
 | 2.0 | 2.0 | 1.0 |
 
+## Analysis
+
+- no local minimum or maximum
+- no inflection point
+- steepest slope (Lipschitz constant) sup |f′| = 1.0, on (-inf, inf)
+- f → -inf as x → −∞ and f → inf as x → +∞
+
+Saturation: none; f is its own asymptote.
+
 ## Pros
 
 - No non-linearity: the output layer of regression, and the activation wherever a layer must stay linear (logits handed to a loss that applies softmax or sigmoid itself, linear projections).
@@ -284,7 +304,7 @@ def test_info_in_a_pipe_is_markdown_and_aliases_work():
 def test_info_in_chinese():
     p = run("info", "softsign", "--lang", "zh")
     assert p.returncode == 0
-    for head in ("## 公式", "## 导数", "## 值域", "## 性质", "## 优点", "## 缺点", "## 对原笔记的更正"):
+    for head in ("## 公式", "## 导数", "## 值域", "## 性质", "## 分析", "## 优点", "## 缺点", "## 常见错误"):
         assert head + "\n" in p.stdout
     assert "1/(1 + |x|)²" in p.stdout and "## Pros" not in p.stdout
 
@@ -295,11 +315,11 @@ def test_info_json():
     card = json.loads(p.stdout)
     assert card["name"] == "leaky_relu" and card["lang"] == "zh"
     assert card["parameters"] == [{"name": "alpha", "option": "--alpha", "aliases": ["--negative-slope"], "default": 0.01,
-                                   "range": "any finite number", "doc": REG.get("leaky_relu").params[0].doc}]
+                                   "range": "任意有限数", "doc": "x < 0 时的斜率(PyTorch 的 negative_slope)"}]
     assert card["samples"]["x"] == [-2.0, -1.0, 0.0, 1.0, 2.0]
     assert card["samples"]["derivative"] == [0.01, 0.01, 0.01, 1.0, 1.0]
     assert card["kinks"]["points"] == [[0.0, 0.01]]
-    assert all(CJK.search(s) for s in card["pros"] + card["cons"] + card["corrections"])
+    assert all(CJK.search(s) for s in card["pros"] + card["cons"] + card["mistakes"])
     assert set(card["equivalents"]) == {"torch", "jax", "keras"}
 
 
@@ -337,7 +357,7 @@ def test_list_json():
     assert [i["name"] for i in items] == IDS
     elu = next(i for i in items if i["name"] == "elu")
     assert elu["parameters"] == [{"name": "alpha", "option": "--alpha", "default": 1.0, "range": "any finite number"}]
-    assert elu["range"] == REG.get("elu").range and elu["formula"]["latex"] == REG.get("elu").formula.latex
+    assert elu["range"] == cards.range_text(REG.get("elu")) and elu["formula"]["latex"] == REG.get("elu").formula.latex
 
 
 def test_list_table():
@@ -406,3 +426,109 @@ def test_see_also_names_exist():
     for record in RECORDS:
         for name in cards.see_also(record, REG):
             assert name in REG and name != record.name
+
+
+# ---------------------------------------------------------------------------
+# the Chinese cards
+# ---------------------------------------------------------------------------
+
+# what stays as written on a Chinese card: code spans, quoted titles and strings, options,
+# calls f(...), dotted API names, keyword=value, identifiers with underscores, "et al."
+_KEPT = [
+    re.compile(r"`[^`]*`"),
+    re.compile(r"'[^']*'"),
+    re.compile(r"--[\w-]+(=\S+)?"),
+    re.compile(r"\b[\w.]+\([^()]*(\([^()]*\)[^()]*)*\)"),
+    re.compile(r"\b\w+(\.\w+)+\b"),
+    re.compile(r"\b\w+=\S+"),
+    re.compile(r"\b\w*_\w*\b"),
+    re.compile(r"\bet al\."),
+    re.compile(r"“[^”]*”|《[^》]*》"),  # a term or a title quoted in Chinese
+]
+# names of functions, their aliases and parameters are API names too
+_NAMES = re.compile(r"\b(?:" + "|".join(sorted({re.escape(n) for r in RECORDS for n in (r.name, *r.aliases)}
+                                                | {re.escape(p.name) for r in RECORDS for p in r.params}
+                                                | {c for r in RECORDS for p in r.params for c in p.choices}
+                                                | {"pred", "target", "true", "false", "optax", "torchvision", "actloss",
+                                                   "input", "dim", "axis", "class"},
+                                                key=len, reverse=True)) + r")\b")
+# function names of mathematics, and the spelling of infinity, are formula words, not English
+_MATH_WORDS = {"inf", "nan", "log", "exp", "max", "min", "sign", "tanh", "erf", "erfc", "cos", "cosh", "sqrt", "clip"}
+_WORD = r"[A-Za-z]{2,}"
+# two words in a row, only spaces or ASCII punctuation between them, at least one of them lowercase
+_RUN = re.compile(rf"\b({_WORD})[ ,;:/]+({_WORD})\b")
+
+
+# the lowercase words a Chinese card keeps: terms of the trade written in English in Chinese texts too
+_TERMS = {"logits", "one-hot", "nats", "bits", "sup", "dropout"}
+
+
+def english_prose(line: str, formulas=()) -> str | None:
+    """The first English word or run of words in ``line`` outside code, formulas, API names and
+    titles, or None: two words in a row (one of them lowercase), or one lowercase word of three or
+    more letters that is not a mathematical function or a kept term."""
+    for f in formulas:
+        line = line.replace(f, "§")
+    for rx in _KEPT:
+        line = rx.sub("§", line)
+    line = _NAMES.sub("§", line)
+    for m in _RUN.finditer(line):
+        a, b = m.group(1), m.group(2)
+        if a in _MATH_WORDS or b in _MATH_WORDS:
+            continue
+        if a.islower() or b.islower():
+            return m.group(0)
+    for m in re.finditer(r"(?<![\w-])[a-z]{3,}(?:-[a-z]+)*(?![\w-])", line):
+        if m.group(0) not in _MATH_WORDS and m.group(0) not in _TERMS:
+            return m.group(0)
+    return None
+
+
+@pytest.mark.parametrize("line, bad", [
+    ("0 at x = ±1, the convention of hardtanh in PyTorch", True),
+    ("relu′(0) = 0, as PyTorch", True),
+    ("any finite number", True),
+    ("one of none, tanh", True),
+    ("Bergstra, 'Quadratic Polynomials Learn Better Image Features', 2009; compared with tanh by Glorot", True),
+    ("- Keras: keras.activations.tanh; on the JAX backend float64 input comes back float32", True),
+    ("在 x = ±1 处为 0,沿用 PyTorch 中 hardtanh 的约定", False),
+    ("取值之一:none、tanh", False),
+    ("- PyTorch: nn.functional.gelu(approximate='none') / nn.GELU", False),
+    ("Bergstra, Desjardins, Lamblin, Bengio, 'Quadratic Polynomials Learn Better Image Features', 2009", False),
+    ("(-inf, inf)", False),
+    ("Howard 等, 'Searching for MobileNetV3', 2019", False),
+    ("- PyTorch: torch.relu / nn.ReLU (derivative 0 at x = 0)", True),
+    ("- 光滑性: C∞ where ŷ > 0", True),
+    ("- 目标为分布(one-hot 或软标签);logits 与 nats", False),
+])
+def test_the_english_prose_detector(line, bad):
+    assert (english_prose(line) is not None) == bad, english_prose(line)
+
+
+@pytest.mark.parametrize("record", RECORDS, ids=IDS)
+def test_chinese_cards_have_no_english_prose(record):
+    """Every line of a Chinese card outside code, formulas, API names and titles is Chinese."""
+    card = cards.build(record, "zh", REG)
+    formulas = sorted({card["formula"]["text"], card["derivative"]["text"]}, key=len, reverse=True)
+    found = []
+    for line in cards.markdown(card).splitlines():
+        if line.startswith("    ") or line.startswith("$$") or line.startswith("|---"):
+            continue  # formulas (Unicode and LaTeX)
+        hit = english_prose(line, formulas)
+        if hit:
+            found.append(f"{hit!r} in {line!r}")
+    assert not found, "\n".join(found)
+
+
+def test_every_chinese_translation_is_of_a_current_english_text():
+    """A key of cards_zh.ZH that no record holds any more is a translation of changed English:
+    the Chinese card shows the new English (and the prose test names it); drop or redo the entry."""
+    from actloss import cards_zh
+
+    texts = set()
+    for r in RECORDS:
+        texts |= {r.summary, r.range, r.kink_note, r.paper, *r.equivalents.values()}
+        texts |= {p.doc for p in r.params}
+        texts |= {v for v in r.properties.values() if isinstance(v, str)}
+    stale = sorted(set(cards_zh.ZH) - texts)
+    assert not stale, stale

@@ -53,7 +53,7 @@ def run_list(numbers=(), kind: Optional[str] = None, format: Optional[str] = Non
                     {"name": p.name, "option": p.option, "default": render.param_json(p.default), "range": p.range_text()}
                     for p in r.params
                 ],
-                "range": r.range,
+                "range": cards.range_text(r),
                 "formula": {"text": r.formula.text, "latex": r.formula.latex},
                 "summary": r.summary,
             }
@@ -61,7 +61,7 @@ def run_list(numbers=(), kind: Optional[str] = None, format: Optional[str] = Non
         ]
         render.write(render.json(objs))
         return
-    rows = ([r.name, ", ".join(r.aliases), cards.params_text(r), r.range, r.formula.text] for r in records)
+    rows = ([r.name, ", ".join(r.aliases), cards.params_text(r), cards.range_text(r), r.formula.text] for r in records)
     render.table(None, ("name", "aliases", "parameters", "range", "formula"), rows, numbers=False)
 
 
@@ -95,6 +95,7 @@ def panel(card) -> None:
     """The card as a rich panel (terminal output)."""
     from rich.console import Group
     from rich.markup import escape
+    from rich.padding import Padding
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
@@ -173,7 +174,22 @@ def panel(card) -> None:
         for row in s["derivative"]:
             parts.append(Text("    " + "  ".join(cards.num(v) for v in row)))
 
-    for key, style in (("pros", "green"), ("cons", "red"), ("corrections", "yellow")):
+    if card.get("analysis"):
+        heading(t["analysis"] + (f" ({t['analysis_params']})" if card["parameters"] else ""))
+        bullets(cards.analysis_lines(card), "cyan")
+        rows = cards.saturation_rows(card)
+        if rows:
+            parts.append(Padding(Text(cards.saturation_intro(lang), overflow="fold"), (0, 0, 0, 2)))
+            sat = Table(show_edge=False, box=None, padding=(0, 2), header_style="dim")
+            for i, col in enumerate(rows[0]):
+                sat.add_column(col, justify="left" if i == 0 else "right", overflow="fold")
+            for row in rows[1:]:
+                sat.add_row(*row)
+            parts.append(sat)
+        else:
+            parts.append(Text("  " + cards.own_asymptote_text(lang)))
+
+    for key, style in (("pros", "green"), ("cons", "red"), ("mistakes", "yellow")):
         if card[key]:
             heading(t[key])
             bullets(card[key], style)

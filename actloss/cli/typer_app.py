@@ -108,9 +108,11 @@ Examples:
 INFO_HELP = """Print the reference card of a function.
 
 Formula and derivative (Unicode and LaTeX), output range, properties,
-parameters with defaults and valid ranges, sample points of f and f', pros
-and cons, common mistakes, the PyTorch, JAX and Keras names and where their
-defaults disagree, and the original paper.
+parameters with defaults and valid ranges, sample points of f and f', for
+elementwise activations the computed extrema, inflection points, steepest
+slope and saturation points in bfloat16, float16 and float8, pros and cons,
+common mistakes, the PyTorch, JAX and Keras names and where their defaults
+disagree, and the original paper.
 
 A panel on a terminal, Markdown in a pipe; --lang zh for Chinese.
 
