@@ -532,3 +532,15 @@ def test_every_chinese_translation_is_of_a_current_english_text():
         texts |= {v for v in r.properties.values() if isinstance(v, str)}
     stale = sorted(set(cards_zh.ZH) - texts)
     assert not stale, stale
+
+
+def test_panel_keeps_square_brackets():
+    """Record text on a terminal panel is never read as rich markup."""
+    import os as _os
+
+    from terminal import run_on_terminal
+
+    code, out = run_on_terminal(["info", "focal"], {**_os.environ, "COLUMNS": "160", "NO_COLOR": "1"})
+    assert code == 0 and "[0, 1] or -1" in out
+    code, out = run_on_terminal(["info", "glu"], {**_os.environ, "COLUMNS": "160", "NO_COLOR": "1"})
+    assert code == 0 and "glu([a, b])" in out

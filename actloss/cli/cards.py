@@ -91,6 +91,13 @@ def run_info(numbers=(), name: str = "", lang: str = "en", format: Optional[str]
         panel(card)
 
 
+def _text(*cells):
+    """Cells as rich Text: record text is never read as markup (brackets stay)."""
+    from rich.text import Text
+
+    return [c if isinstance(c, Text) else Text(str(c)) for c in cells]
+
+
 def panel(card) -> None:
     """The card as a rich panel (terminal output)."""
     from rich.console import Group
@@ -115,7 +122,7 @@ def panel(card) -> None:
         grid.add_column(style=style)
         grid.add_column(overflow="fold")
         for item in items:
-            grid.add_row("•", item)
+            grid.add_row(*_text("•", item))
         parts.append(grid)
 
     kind = cards.kind_text(card)
@@ -140,7 +147,7 @@ def panel(card) -> None:
     props.add_column(style="dim")
     props.add_column()
     for k, v in card["properties"].items():
-        props.add_row("  " + cards.property_name(k, lang), cards.property_value(v, lang))
+        props.add_row(*_text("  " + cards.property_name(k, lang), cards.property_value(v, lang)))
     parts.append(props)
 
     heading(t["parameters"])
@@ -149,7 +156,7 @@ def panel(card) -> None:
         for col in ("option", "default", "valid", "meaning"):
             ptable.add_column(t[col], overflow="fold")
         for p in card["parameters"]:
-            ptable.add_row(", ".join([p["option"]] + p["aliases"]), cards.default_text(p["default"]), p["range"], p["doc"])
+            ptable.add_row(*_text(", ".join([p["option"]] + p["aliases"]), cards.default_text(p["default"]), p["range"], p["doc"]))
         parts.append(ptable)
     else:
         parts.append(Text("  " + t["no_parameters"]))
@@ -165,7 +172,7 @@ def panel(card) -> None:
         for col in ("x", f"{card['name']}(x)", f"{card['name']}′(x)"):
             stable.add_column(col, justify="right", overflow="fold")
         for x, y, d in zip(s["x"], s["value"], s["derivative"]):
-            stable.add_row(cards.num(x), cards.num(y), cards.num(d))
+            stable.add_row(*_text(cards.num(x), cards.num(y), cards.num(d)))
         parts.append(stable)
     else:
         parts.append(Text(f"  x = {cards.vec(s['x'])}"))
@@ -184,7 +191,7 @@ def panel(card) -> None:
             for i, col in enumerate(rows[0]):
                 sat.add_column(col, justify="left" if i == 0 else "right", overflow="fold")
             for row in rows[1:]:
-                sat.add_row(*row)
+                sat.add_row(*_text(*row))
             parts.append(sat)
         else:
             parts.append(Text("  " + cards.own_asymptote_text(lang)))
@@ -199,7 +206,7 @@ def panel(card) -> None:
     eq.add_column(style="bold")
     eq.add_column(overflow="fold")
     for key, label in cards.FRAMEWORKS:
-        eq.add_row("  " + label, card["equivalents"][key])
+        eq.add_row(*_text("  " + label, card["equivalents"][key]))
     parts.append(eq)
     if card["paper"]:
         heading(t["paper"])
