@@ -14,14 +14,18 @@ import mpmath as mp
 import numpy as np
 import pytest
 
+from cli import invoke
+
 ACTLOSS = [sys.executable, "-m", "actloss"]
 ENV = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
 
 
-def run(*args, stdin=None, env=ENV):
-    p = subprocess.run(
-        ACTLOSS + list(args), input=stdin, capture_output=True, text=True, env=env, timeout=60
-    )
+def run(*args, stdin=None, env=None, process=False):
+    """(exit status, stdout, stderr): in this process, or in a real one where ``env`` or ``process`` asks."""
+    if env is None and not process:
+        r = invoke(*args, stdin=stdin or "")
+        return r.code, r.out, r.err
+    p = subprocess.run(ACTLOSS + list(args), input=stdin, capture_output=True, text=True, env=env or ENV, timeout=60)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -252,7 +256,7 @@ def test_help_has_examples():
 def test_error_after_long_input_keeps_every_earlier_line():
     n = 150_000  # several chunks: the two-process path
     text = "\n".join(str(i % 97 - 48) for i in range(n)) + "\nbad\n7\n"
-    code, out, err = run("eval", "relu", stdin=text)
+    code, out, err = run("eval", "relu", stdin=text, process=True)
     assert code == 2
     assert "not a number: 'bad' (stdin, line %d)" % (n + 1) in one_error_line(err)
     lines = out.splitlines()
@@ -290,8 +294,9 @@ def test_input_files_stream_like_stdin(tmp_path):
     txt.write_text(text)
     csv = tmp_path / "x.csv"
     csv.write_text("x\n" + text + "oops\n")
-    from_stdin = run("eval", "softplus", stdin=text)
-    assert run("eval", "softplus", "--input", str(txt)) == from_stdin
-    code, out, err = run("eval", "softplus", "--input", str(csv))
+    from_stdin = run("eval", "softplus", stdin=text, process=True)
+    assert run("eval", "softplus", "--input", str(txt), process=True) == from_stdin
+    assert run("eval", "softplus", "--input", str(txt)) == from_stdin  # in one process, the same
+    code, out, err = run("eval", "softplus", "--input", str(csv), process=True)
     assert code == 2 and out == from_stdin[1]
     assert f"not a number: 'oops' (x.csv, line {n + 2})" in one_error_line(err)

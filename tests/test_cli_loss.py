@@ -11,14 +11,20 @@ import sys
 import mpmath as mp
 import numpy as np
 import pytest
+
+from cli import invoke
 from terminal import run_on_terminal
 
 ACTLOSS = [sys.executable, "-m", "actloss"]
 ENV = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
 
 
-def run(*args, stdin=None, env=ENV):
-    p = subprocess.run(ACTLOSS + list(args), input=stdin, capture_output=True, text=True, env=env, timeout=60)
+def run(*args, stdin=None, env=None, process=False):
+    """(exit status, stdout, stderr): in this process, or in a real one where ``env`` or ``process`` asks."""
+    if env is None and not process:
+        r = invoke(*args, stdin=stdin or "")
+        return r.code, r.out, r.err
+    p = subprocess.run(ACTLOSS + list(args), input=stdin, capture_output=True, text=True, env=env or ENV, timeout=60)
     return p.returncode, p.stdout, p.stderr
 
 
