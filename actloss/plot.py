@@ -39,8 +39,8 @@ DEFAULT_POINTS = 1000
 MAX_POINTS = 1_000_000
 DEFAULT_DPI = 150.0
 DEFAULT_SIZE = (6.4, 4.2)
-#: several functions: the legend goes to the right of the axes, so the figure is wider
-DEFAULT_SIZE_SEVERAL = (8.4, 4.2)
+#: several functions: the legend goes below the axes, in columns, so the figure is taller
+DEFAULT_SIZE_SEVERAL = (7.2, 4.8)
 #: the default x range of probability losses: the open interval (0, 1), ends excluded
 PROBABILITY_RANGE = (0.001, 0.999)
 
@@ -81,6 +81,7 @@ class Item:
     params: Mapping[str, Any] = field(default_factory=dict)
     others: tuple[float, ...] = (0.0,)
     value: float = 1.0
+    label: str | None = None  # the legend name (a sweep's 'elu (alpha=0.5)'); None: the name and parameters
 
 
 @dataclass
@@ -89,6 +90,7 @@ class Options:
     points: int = DEFAULT_POINTS
     grad: bool = False
     only_grad: bool = False
+    second: bool = False  # f″ as one more curve (dotted), where the record gives derivative(x, order=2)
     ylim: tuple[float, float] | None = None
     title: str | None = None
     size: tuple[float, float] | None = None  # None: DEFAULT_SIZE, or DEFAULT_SIZE_SEVERAL for several functions
@@ -155,11 +157,38 @@ def _g(v: float) -> str:
     return format(v, ".6g") if isinstance(v, float) else str(v)
 
 
-def x_kind(record) -> str:
-    """What the x axis means: 'x' for activations, the loss's 'probability'/'residual'/'margin'."""
+def x_kind(record, params: Mapping[str, Any] | None = None) -> str:
+    """What the x axis means: 'x' for activations, the loss's 'probability'/'residual'/'margin',
+    or 'logit' for a probability loss given --logits."""
     if record.kind == "loss":
-        return _loss_plot(record)["x"]
+        return _spec(Item(record, params or {}))["x"]
     return "x"
+
+
+#: probability losses that take logits: what their plot against the logit z of the true class feeds them
+_LOGIT_MAKES = {"plot_binary": "binary", "plot_categorical": "categorical"}
+LOGIT_RANGE = (-8.0, 8.0)
+
+
+def _spec(item: Item) -> Mapping[str, Any]:
+    """The loss's plot description, against the logit when it is given --logits."""
+    spec = _loss_plot(item.record)
+    which = _LOGIT_MAKES.get(getattr(spec["make"], "__name__", ""))
+    if which is None or not item.params.get("logits"):
+        return spec
+
+    def make(t, **params):
+        import numpy as np
+
+        t = np.asarray(t, dtype=np.float64).reshape(-1)
+        if which == "binary":  # pred = z, target 1: p = σ(z)
+            return t, np.ones_like(t)
+        # two classes with logits (z, 0), target class 0: p = softmax(z, 0)₀ = σ(z)
+        return np.column_stack([t, np.zeros_like(t)]), np.zeros(t.size)
+
+    make.__name__ = "plot_logit_" + which
+    xlabel = "logit z of the true class (p = σ(z); ce: logits z, 0)"
+    return {**spec, "x": "logit", "xlabel": xlabel, "make": make, "range": LOGIT_RANGE}
 
 
 def _loss_plot(record) -> Mapping[str, Any]:
@@ -171,7 +200,7 @@ def _loss_plot(record) -> Mapping[str, Any]:
 
 def check_items(items: Sequence[Item], opts: Options) -> None:
     """Functions that can share one axes, and a range that suits them."""
-    kinds = {x_kind(it.record) for it in items}
+    kinds = {x_kind(it.record, it.params) for it in items}
     if len(kinds) > 1:
         if "x" in kinds:
             loss = next(it.record.name for it in items if it.record.kind == "loss")
@@ -179,7 +208,7 @@ def check_items(items: Sequence[Item], opts: Options) -> None:
             raise InputError(f"{loss} is a loss and {act} an activation: plot them separately")
         by = {}
         for it in items:
-            by.setdefault(x_kind(it.record), it.record.name)
+            by.setdefault(x_kind(it.record, it.params), it.record.name)
         listed = ", ".join(f"{n} against the {k}" for k, n in by.items())
         raise InputError(f"these losses have different x axes ({listed}): plot them separately")
     if kinds == {"probability"} and opts.x_range is not None:
@@ -190,14 +219,14 @@ def check_items(items: Sequence[Item], opts: Options) -> None:
 
 def default_range(items: Sequence[Item]) -> tuple[float, float]:
     """The union of the records' own ranges (relu6 shows 6, sigmoid −8..8, probabilities (0, 1))."""
-    if x_kind(items[0].record) == "probability":
+    if x_kind(items[0].record, items[0].params) == "probability":
         los, his = [], []
         for it in items:
-            lo, hi = _loss_plot(it.record).get("range", it.record.plot_range)
+            lo, hi = _spec(it).get("range", it.record.plot_range)
             los.append(lo if 0 < lo < 1 else PROBABILITY_RANGE[0])
             his.append(hi if 0 < hi < 1 else PROBABILITY_RANGE[1])
         return min(los), max(his)
-    ranges = [tuple(_loss_plot(it.record).get("range", it.record.plot_range)) if it.record.kind == "loss"
+    ranges = [tuple(_spec(it).get("range", it.record.plot_range)) if it.record.kind == "loss"
               else tuple(it.record.plot_range) for it in items]
     return min(r[0] for r in ranges), max(r[1] for r in ranges)
 
@@ -214,6 +243,8 @@ class _Fn:
     label: str  # the function as a legend label (first line)
     latex: str
     dlatex: str
+    d2f: Callable[[Any], Any] | None = None  # f″, where the record has it
+    d2latex: str = ""
 
 
 def _fmt_params(params: Mapping[str, Any], skip: Iterable[str] = ()) -> str:
@@ -259,11 +290,14 @@ def _function(item: Item) -> _Fn:
     paren = f" ({shown})" if shown else ""
     latex, dlatex = rec.formula.latex, rec.derivative_formula.latex
     if rec.shape == "elementwise":
+        second = getattr(rec, "second_derivative_formula", None)
         return _Fn(
             lambda x: rec.value(x, **params),
             lambda x: rec.derivative(x, **params),
             [k for k, _ in rec.kink_points(params)],
             rec.name + paren, latex, dlatex,
+            lambda x: rec.derivative(x, order=2, **params),
+            second.latex if second is not None else "",
         )
     if rec.shape == "vector":
         others = np.asarray(item.others, dtype=np.float64)
@@ -300,7 +334,7 @@ def _loss_function(item: Item, params: dict, paren: str, latex: str, dlatex: str
     import numpy as np
 
     rec = item.record
-    spec = _loss_plot(rec)
+    spec = _spec(item)
     make = spec["make"]
     kw = {k: v for k, v in params.items() if k != "reduction"}
 
@@ -317,6 +351,16 @@ def _loss_function(item: Item, params: dict, paren: str, latex: str, dlatex: str
         if spec["x"] == "probability":
             h = 1e-5 * np.minimum(t, 1.0 - t)
             h = np.where(h > 0, h, 1e-12)
+        exact = _DMAKE.get(getattr(make, "__name__", ""))
+        if exact is not None:
+            with np.errstate(all="ignore"):
+                dp = exact(t)
+            with np.errstate(invalid="ignore"):
+                out = (g * dp).reshape(len(t), -1).sum(axis=1)
+            singular = ~np.isfinite(dp).reshape(len(t), -1).all(axis=1)
+            if t.size >= 2:
+                _fix_ends(f, t, out, singular)
+            return out
         up, _ = make(t + h, **params)
         dn, _ = make(t - h, **params)
         shape = (-1,) + (1,) * (np.ndim(up) - 1)
@@ -340,20 +384,32 @@ def _loss_function(item: Item, params: dict, paren: str, latex: str, dlatex: str
     return _Fn(f, df, list(kinks) if kinks is not None else None, rec.name + paren, latex, dlatex)
 
 
-def _fix_ends(f, t, d, singular) -> None:
-    """The chain rule fails where make's parametrisation is singular (the cosine loss at c = ±1:
-    a zero gradient times an infinite dpred/dt); at the two ends of the grid, a one-sided
-    difference quotient replaces a chain-rule value it contradicts."""
+def _dmake_cosine(t):
+    """d pred / dc of the cosine plot's pred = (c, √(1 − c²)): exact, where a difference quotient of
+    the square root loses digits near c = ±1 (infinite at ±1 itself)."""
     import numpy as np
 
-    for end, inner in ((0, 1), (t.size - 1, t.size - 2)):
-        h = (t[inner] - t[end]) * 1e-4
-        if h == 0 or not singular[end]:
+    t = np.asarray(t, dtype=np.float64).reshape(-1)
+    return np.column_stack([np.ones_like(t), -t / np.sqrt(1.0 - t * t)])
+
+
+#: exact derivatives of the plot parametrisations that a difference quotient serves badly
+_DMAKE = {"plot_cosine": _dmake_cosine}
+
+
+def _fix_ends(f, t, d, singular) -> None:
+    """The chain rule fails where make's parametrisation is singular (the cosine loss at c = ±1:
+    a zero gradient times an infinite dpred/dt); at the two ends of the grid, the derivative there
+    is continued from the two points beside it (the one-sided derivative of a smooth loss)."""
+    import numpy as np
+
+    n = t.size
+    for end, a, b in ((0, 1, 2), (n - 1, n - 2, n - 3)):
+        if not singular[end] or n < 3 or singular[a] or singular[b]:
             continue
-        with np.errstate(all="ignore"):
-            q = (f(np.array([t[end] + h]))[0] - f(np.array([t[end]]))[0]) / h
-        if np.isfinite(q) and not abs(d[end] - q) <= 1e-2 * (1.0 + abs(q)):
-            d[end] = q
+        if not (np.isfinite(d[a]) and np.isfinite(d[b])) or t[a] == t[b]:
+            continue
+        d[end] = d[a] + (d[a] - d[b]) * (t[end] - t[a]) / (t[a] - t[b])
 
 
 def _finite(y):
@@ -397,12 +453,15 @@ def _find_corners(fn: _Fn, x, dy) -> list[tuple[float, float]]:
     return out
 
 
-def curve(fn: _Fn, lo: float, hi: float, n: int, derivative: bool):
-    """x and y of one curve: the grid with kinks exact, NaN where the curve jumps."""
+def curve(fn: _Fn, lo: float, hi: float, n: int, derivative: int | bool):
+    """x and y of one curve (``derivative``: the order, 0 to 2): the grid with kinks exact, NaN where
+    the curve jumps."""
     import numpy as np
 
     x = np.linspace(lo, hi, n)
-    g = fn.df if derivative else fn.f
+    g = (fn.f, fn.df, fn.d2f)[int(derivative)]
+    if g is None:
+        raise InputError(f"{fn.label.split(' ')[0]} has no second derivative to plot")
     extra: list[float] = []
     pairs: list[tuple[float, float]] = []
     if fn.kinks is not None:
@@ -450,10 +509,13 @@ def _xlabel(items: Sequence[Item]) -> str:
     if rec.kind == "loss":
         labels: dict[str, list[str]] = {}
         for it in items:
-            label = _loss_plot(it.record).get("xlabel") or {
+            spec = _spec(it)
+            label = spec.get("xlabel") or {
                 "probability": "predicted probability of the true class",
-                "residual": "residual ŷ − y", "margin": "margin y·ŷ"}[x_kind(it.record)]
-            labels.setdefault(label, []).append(it.record.name)
+                "residual": "residual ŷ − y", "margin": "margin y·ŷ"}[spec["x"]]
+            names = labels.setdefault(label, [])
+            if it.record.name not in names:
+                names.append(it.record.name)
         if len(labels) == 1:
             return next(iter(labels))
         return "; ".join(f"{label} ({', '.join(names)})" for label, names in labels.items())
@@ -465,57 +527,288 @@ def _xlabel(items: Sequence[Item]) -> str:
     return "x"
 
 
-def draw(items: Sequence[Item], opts: Options):
-    """The figure (not yet saved) of every item on one axes."""
-    from matplotlib.figure import Figure
+@dataclass
+class Curve:
+    """One drawn curve: f (order 0), f′ (1) or f″ (2) of one item, with its legend name and formula."""
+
+    item: int
+    order: int
+    x: Any
+    y: Any
+    name: str
+    latex: str
+    gid: str
+    short: str = ""  # the record's name and the order's prime
+    same_as: str = ""  # the short name of an earlier curve with the same values (drawn over it)
+
+
+#: the legend's mark of each derivative order
+PRIMES = ("", "′", "″")
+
+
+def orders(opts: Options) -> list[int]:
+    """The derivative orders drawn: f unless --only-grad, f′ with --grad or --only-grad, f″ with second."""
+    out = [] if opts.only_grad else [0]
+    if opts.grad or opts.only_grad:
+        out.append(1)
+    if opts.second:
+        out.append(2)
+    return out
+
+
+def curves(items: Sequence[Item], opts: Options) -> tuple[list[Curve], tuple[float, float]]:
+    """Every curve to draw and the x range; identical curves are marked (``same_as``)."""
+    import numpy as np
 
     lo, hi = opts.x_range if opts.x_range is not None else default_range(items)
-    fig = Figure(figsize=opts.figsize(len(items)), dpi=opts.dpi, layout="constrained")
-    ax = fig.add_subplot()
-    primary, secondary = [], []
+    out: list[Curve] = []
+    fns = []
     for i, item in enumerate(items):
         fn = _function(item)
-        color = PALETTE[i % len(PALETTE)]
-        solid, dashed = ("-", "--") if i < len(PALETTE) else ("-.", ":")
-        name = _mathsafe(fn.label)
-        gid = f"curve-{i}-{item.record.name}"
-        if not opts.only_grad:
-            x, y = curve(fn, lo, hi, opts.points, derivative=False)
-            (line,) = ax.plot(x, y, color=color, linestyle=solid, label=f"{name}\n${fn.latex}$")
-            line.set_gid(gid)
-            primary.append(y)
-        if opts.grad or opts.only_grad:
-            x, y = curve(fn, lo, hi, opts.points, derivative=True)
-            prime = item.record.name + "′"
-            label = f"{_mathsafe(prime)}\n${fn.dlatex}$" if opts.only_grad else _mathsafe(prime)
-            (line,) = ax.plot(x, y, color=color, linestyle=solid if opts.only_grad else dashed,
-                              label=label, linewidth=2.0 if opts.only_grad else 1.6)
-            line.set_gid(gid + "-grad")
-            (primary if opts.only_grad else secondary).append(y)
-    ax.set_xlim(lo, hi)
-    if opts.ylim is not None:
-        ax.set_ylim(*opts.ylim)
+        fns.append(fn)
+        for order in orders(opts):
+            x, y = curve(fn, lo, hi, opts.points, derivative=order)
+            if len(items) == 1:  # one legend: the parameters in full
+                name = fn.label if order == 0 else item.record.name + PRIMES[order]
+            else:  # several: each name with the parameters that differ from their defaults
+                shown = _fmt_params(_non_default(item), skip=("reduction",))
+                name = fn.label.split(" (")[0] if item.record.shape != "elementwise" and item.record.kind != "loss" else item.record.name
+                name = name + PRIMES[order] + (f" ({shown})" if shown else "")
+            if item.label:
+                name = item.label if order == 0 else _primed(item.label, order)
+            latex = (fn.latex, fn.dlatex, fn.d2latex)[order]
+            gid = f"curve-{i}-{item.record.name}" + ("", "-grad", "-grad2")[order]
+            out.append(Curve(i, order, x, y, name, _legend_latex(latex, item.record), gid, item.record.name + PRIMES[order]))
+    # identical curves: the same values where both are drawn
+    for k, c in enumerate(out):
+        for prev in out[:k]:
+            if prev.order != c.order or prev.same_as:
+                continue
+            if _same_values(prev, c, fns[prev.item], fns[c.item]):
+                c.same_as = prev.short
+                break
+    del np
+    return out, (lo, hi)
+
+
+def _non_default(item: Item) -> dict:
+    defaults = {p.name: p.default for p in item.record.params}
+    return {k: v for k, v in item.params.items() if k not in defaults or defaults[k] != v}
+
+
+def _primed(label: str, order: int) -> str:
+    name, sep, rest = label.partition(" ")
+    return name + PRIMES[order] + sep + rest
+
+
+def _same_values(a: Curve, b: Curve, fa: _Fn, fb: _Fn) -> bool:
+    import numpy as np
+
+    if a.x.shape == b.x.shape and np.array_equal(a.x, b.x, equal_nan=True):
+        ya, yb = a.y, b.y
     else:
-        limits = y_limits(primary, secondary)
+        x = b.x[np.isfinite(b.x)]
+        g = (fa.f, fa.df, fa.d2f)[a.order]
+        if g is None:
+            return False
+        with np.errstate(all="ignore"):
+            ya, yb = _finite(g(x)), b.y[np.isfinite(b.x)]
+    fin_a, fin_b = np.isfinite(ya), np.isfinite(yb)
+    if not fin_a.any() or not np.array_equal(fin_a, fin_b):
+        return False
+    scale = float(np.max(np.abs(ya[fin_a]))) or 1.0
+    return bool(np.all(np.abs(ya[fin_a] - yb[fin_b]) <= 1e-12 * scale))
+
+
+def _legend_latex(latex: str, record=None) -> str:
+    """One symbol for a loss in every legend: ℓ, the loss of one element or sample as plotted; a
+    parameter by its option's name where the formula writes a symbol for it (var, not σ²)."""
+    import re
+
+    latex = re.sub(r"^\s*L\s*=", r"\\ell =", latex)
+    if record is not None and record.param("var") is not None:
+        latex = latex.replace(r"\sigma^{2}", r"\mathrm{var}")
+    return latex.replace(r"\partial L}", r"\partial \ell}")
+
+
+def separate_panels(items: Sequence[Item], opts: Options, text: bool = False) -> bool:
+    """f′ in a panel of its own below f: always as text (a cell holds one colour), and for losses in an
+    image (−1/p would otherwise set the y range and squash the loss into a band)."""
+    drawn = orders(opts)
+    if 0 not in drawn or len(drawn) < 2:
+        return False
+    return text or any(it.record.kind == "loss" for it in items)
+
+
+def panels(items: Sequence[Item], opts: Options, text: bool = False):
+    """(curves of each panel, x range): f above, the derivatives below when they get a panel."""
+    all_curves, xr = curves(items, opts)
+    if separate_panels(items, opts, text):
+        return [[c for c in all_curves if c.order == 0], [c for c in all_curves if c.order > 0]], xr
+    return [all_curves], xr
+
+
+def panel_limits(cs: Sequence[Curve], opts: Options, first: bool):
+    """y range of one panel: --ylim for the first panel, else fit its lowest order (others limited)."""
+    if opts.ylim is not None and first:
+        return tuple(opts.ylim)
+    low = min(c.order for c in cs)
+    return y_limits([c.y for c in cs if c.order == low], [c.y for c in cs if c.order != low])
+
+
+def _style_of(c: Curve, overlaid: bool) -> str:
+    if c.order == 2:
+        return "dotted"
+    if c.order == 1 and overlaid:
+        return "dashed"
+    return "solid"
+
+
+_DASHES = {"solid": "-", "dashed": (0, (4.0, 2.2)), "dotted": (0, (1.0, 1.6))}
+
+
+def draw(items: Sequence[Item], opts: Options):
+    """The figure (not yet saved): one axes, or f above f′ for losses with their derivative."""
+    from matplotlib.figure import Figure
+
+    groups, (lo, hi) = panels(items, opts)
+    several = len(items) > 1
+    fig = Figure(figsize=opts.figsize(len(items)), dpi=opts.dpi, layout="constrained")
+    if len(groups) == 1:
+        axes = [fig.add_subplot()]
+    else:
+        axes = list(fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": (3, 2)}))
+    handles, labels = [], []
+    for k, (ax, cs) in enumerate(zip(axes, groups)):
+        overlaid = any(c.order == 0 for c in cs)
+        for c in cs:
+            color = PALETTE[c.item % len(PALETTE)]
+            style = _style_of(c, overlaid)
+            dashes = _DASHES[style]
+            if c.item >= len(PALETTE) and style == "solid":
+                dashes = "-."
+            width = 1.6 if style != "solid" else 2.0
+            if c.same_as:
+                # drawn over the identical curve in dashes: both colours show
+                dashes = (0, (3.0, 3.0)) if style == "solid" else (3.0, (1.0, 3.0))
+            label = _mathsafe(c.name) + (f" (identical to {_mathsafe(c.same_as)})" if c.same_as else "")
+            if not several and c.latex and not c.same_as:
+                label += f"\n${c.latex}$"
+            (line,) = ax.plot(c.x, c.y, color=color, linestyle=dashes, linewidth=width, label=label)
+            line.set_gid(c.gid)
+            handles.append(line)
+            labels.append(label)
+        ax.set_xlim(lo, hi)
+        limits = panel_limits(cs, opts, first=k == 0)
         if limits is not None:
             ax.set_ylim(*limits)
-    _origin_axes(ax)
-    ax.set_xlabel(_xlabel(items), loc="right")
-    y0, y1 = ax.get_ylim()
-    if y0 < 0 < y1:
-        # the x axis runs through the plot: its label goes below the plot's lower right corner,
-        # clear of the curves and (when the axis runs low) of its tick labels
-        at = -y0 / (y1 - y0)
-        ticks = 22.0 / (72.0 * opts.figsize(len(items))[1] * 0.85)
-        ax.xaxis.set_label_coords(1.0, min(-0.02, at - ticks))
-        ax.xaxis.label.set_verticalalignment("top")
+        _frame(ax)
+        if len(groups) > 1:
+            ax.set_ylabel("value" if k == 0 else "derivative")
+        if not several:
+            ax.legend(loc="best", handlelength=2.6, labelspacing=0.7)
+    axes[-1].set_xlabel(_xlabel(items), loc="right")
     if opts.title:
-        ax.set_title(_title(opts.title))
-    if len(items) == 1:
-        ax.legend(loc="best", handlelength=2.4, labelspacing=0.7)
-    else:
-        fig.legend(loc="outside right upper", handlelength=2.4, labelspacing=0.7)
+        family = title_font(opts.title)[0]
+        axes[0].set_title(_title(opts.title), **({"fontfamily": family} if family else {}))
+    if several:
+        ncols = min(len(labels), 4 if max(len(s) for s in labels) <= 28 else 2)
+        fig.legend(handles, labels, loc="outside lower center", ncols=ncols, handlelength=2.6,
+                   columnspacing=1.6, frameon=False)
     return fig
+
+
+def _frame(ax) -> None:
+    """Tick labels on the frame's left and lower edges, where no curve runs; the axes through the origin
+    as thin lines when it is in view; plain tick labels (no offset: a zoomed axis reads 0.9992, not +1)."""
+    from matplotlib.ticker import ScalarFormatter
+
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    for axis in (ax.xaxis, ax.yaxis):
+        fmt = ScalarFormatter(useOffset=False)
+        fmt.set_powerlimits((-4, 5))
+        axis.set_major_formatter(fmt)
+    if x0 < 0 < x1:
+        ax.axvline(0.0, color="#555555", linewidth=0.8, zorder=1.2)
+    if y0 < 0 < y1:
+        ax.axhline(0.0, color="#555555", linewidth=0.8, zorder=1.2)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_color("#333333")
+        ax.spines[side].set_linewidth(0.9)
+    ax.set_axisbelow(True)
+
+
+# ---------------------------------------------------------------------------
+# titles in other scripts
+# ---------------------------------------------------------------------------
+
+#: fonts with Chinese, Japanese and Korean glyphs, in order of preference
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Noto Sans CJK KR", "Source Han Sans SC",
+             "Source Han Sans", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Droid Sans Fallback", "AR PL UMing CN",
+             "AR PL UKai CN", "Noto Sans SC", "Noto Serif CJK SC", "IPAGothic", "IPAexGothic", "NanumGothic",
+             "Microsoft YaHei", "SimHei", "PingFang SC", "Hiragino Sans GB", "Arial Unicode MS")
+
+CJK_FONT_HINT = ("no CJK font is installed, so the title's Chinese, Japanese or Korean characters show as boxes: "
+                 "install one (Debian and Ubuntu: apt install fonts-noto-cjk) and plot again")
+
+
+def has_cjk(text: str) -> bool:
+    return any(0x2E80 <= ord(ch) <= 0x9FFF or 0xAC00 <= ord(ch) <= 0xD7AF or 0xF900 <= ord(ch) <= 0xFAFF
+               or 0xFF00 <= ord(ch) <= 0xFFEF or 0x20000 <= ord(ch) <= 0x2FA1F for ch in text)
+
+
+def title_font(title: str | None) -> tuple[list[str] | None, str | None]:
+    """(font families for the title, or None for the default; a one-line hint when it needs a missing font)."""
+    if not title or not has_cjk(title):
+        return None, None
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    for name in CJK_FONTS:
+        if name in installed:
+            return [name, "DejaVu Sans"], None
+    return None, CJK_FONT_HINT
+
+
+# ---------------------------------------------------------------------------
+# text: the same plot in a terminal
+# ---------------------------------------------------------------------------
+
+def chart(items: Sequence[Item], opts: Options):
+    """The plot as a ``textplot.Chart``: the same curves, ranges and limits as the image."""
+    from actloss import textplot as T
+
+    groups, xr = panels(items, opts, text=True)
+    out = []
+    for k, cs in enumerate(groups):
+        overlaid = any(c.order == 0 for c in cs)
+        series = [T.Series(c.x, c.y, c.name + (f" (identical to {c.same_as})" if c.same_as else ""),
+                           c.item, _style_of(c, overlaid) if c.order == 2 else "solid") for c in cs]
+        limits = panel_limits(cs, opts, first=k == 0) or (-1.0, 1.0)
+        out.append(T.Panel(series, limits, "value" if k == 0 else "derivative"))
+    title = opts.title or ""
+    return T.Chart(out, xr, _xlabel(items), title)
+
+
+def terminal_text(items: Sequence[Item], opts: Options, stream=None, environ=None) -> str:
+    """The plot as text for ``stream`` (stdout): its size, UTF-8 or ASCII, colour only on a terminal."""
+    import sys
+
+    from actloss import textplot as T
+
+    stream = sys.stdout if stream is None else stream
+    check_options(opts)
+    check_items(items, opts)
+    columns, lines = T.terminal_size(stream, environ)
+    unicode = T.locale_is_utf8(environ)
+    text = T.render(chart(items, opts), columns, max(lines - 1, 8), unicode=unicode,
+                    color=T.color_mode(stream, environ))
+    if not unicode:
+        text = text.encode("ascii", "replace").decode("ascii")
+    return text
 
 
 def _span(y, robust: bool):
@@ -536,7 +829,8 @@ def _span(y, robust: bool):
 
 def y_limits(primary, secondary):
     """y range: the plotted functions whole (a dwarfing tail trimmed); overlaid derivatives
-    only as far as one height of the functions beyond them."""
+    only as far as one height of the functions beyond them. A curve constant to rounding
+    (cosine′ = −1) gets a range around its value, not a zoom into its last bits."""
     import numpy as np
 
     spans = [s for s in (_span(np.asarray(y), True) for y in primary) if s is not None]
@@ -546,6 +840,9 @@ def y_limits(primary, secondary):
     if not spans:
         return None
     lo, hi = min(s[0] for s in spans), max(s[1] for s in spans)
+    if hi - lo <= 1e-9 * max(abs(lo), abs(hi)):
+        mid = (lo + hi) / 2.0
+        lo = hi = mid
     height = hi - lo if hi > lo else max(1.0, abs(hi))
     for y in secondary:
         s = _span(np.asarray(y), False)
@@ -554,34 +851,6 @@ def y_limits(primary, secondary):
     lo, hi = max(lo, -1e307), min(hi, 1e307)  # beyond, the axis's ticks overflow
     pad = 0.06 * (hi - lo) if hi > lo else max(0.5, abs(hi) * 0.1)
     return lo - pad, hi + pad
-
-
-def _origin_axes(ax) -> None:
-    """Axes lines through the origin when it is in view, else along the lower and left edges."""
-    x0, x1 = ax.get_xlim()
-    y0, y1 = ax.get_ylim()
-    through_x, through_y = x0 < 0 < x1, y0 < 0 < y1
-    ax.spines["left"].set_position(("data", 0.0) if through_x else ("axes", 0.0))
-    ax.spines["bottom"].set_position(("data", 0.0) if through_y else ("axes", 0.0))
-    if through_x and through_y:
-        # one "0", below and right of the origin (a quadrant activations leave empty): each axis's own
-        # would sit on the other axis's line
-        from matplotlib.ticker import ScalarFormatter
-
-        class _NoZero(ScalarFormatter):
-            def __call__(self, v, pos=None):
-                return "" if v == 0 else super().__call__(v, pos)
-
-        ax.xaxis.set_major_formatter(_NoZero())
-        ax.yaxis.set_major_formatter(_NoZero())
-        ax.annotate("0", (0.0, 0.0), xycoords="data", xytext=(3.5, -3.5), textcoords="offset points",
-                    ha="left", va="top", fontsize=STYLE["xtick.labelsize"], annotation_clip=False)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    for side in ("left", "bottom"):
-        ax.spines[side].set_color("#333333")
-        ax.spines[side].set_linewidth(0.9)
-    ax.set_axisbelow(True)
 
 
 # ---------------------------------------------------------------------------
@@ -710,7 +979,7 @@ def gallery(items: Sequence[Item], opts: Options, directory: str | os.PathLike, 
         if progress is not None:
             progress(item.record.name)
         one = Options(**each.__dict__)
-        if x_kind(item.record) == "probability" and one.x_range is not None:
+        if x_kind(item.record, item.params) == "probability" and one.x_range is not None:
             lo, hi = one.x_range
             one.x_range = (max(lo, 0.0), min(hi, 1.0)) if max(lo, 0.0) < min(hi, 1.0) else None
         path = directory / f"{item.record.name}.{fmt}"
