@@ -121,6 +121,11 @@ def output_format(path: str | os.PathLike, fmt: str | None = None) -> str:
     return ext
 
 
+def check_format(fmt: str, what: str) -> None:
+    """An unsupported format is an error naming ``what`` (the option or file) and the supported ones."""
+    _check_format(fmt, what)
+
+
 def _check_format(fmt: str, what: str) -> None:
     if fmt not in FORMATS:
         raise InputError(f"{what} unsupported format {fmt!r}; supported: {', '.join(FORMATS)}")
@@ -173,7 +178,7 @@ LOGIT_RANGE = (-8.0, 8.0)
 def _spec(item: Item) -> Mapping[str, Any]:
     """The loss's plot description, against the logit when it is given --logits."""
     spec = _loss_plot(item.record)
-    which = _LOGIT_MAKES.get(getattr(spec["make"], "__name__", ""))
+    which = _LOGIT_MAKES.get(spec.get("maker", ""))
     if which is None or not item.params.get("logits"):
         return spec
 
@@ -187,15 +192,15 @@ def _spec(item: Item) -> Mapping[str, Any]:
         return np.column_stack([t, np.zeros_like(t)]), np.zeros(t.size)
 
     make.__name__ = "plot_logit_" + which
-    xlabel = "logit z of the true class (p = σ(z); ce: logits z, 0)"
-    return {**spec, "x": "logit", "xlabel": xlabel, "make": make, "range": LOGIT_RANGE}
+    return {**spec, "x": "logit", "xlabel": "logit z of the true class (p = σ(z); ce: logits z, 0)", "make": make,
+            "maker": make.__name__, "range": LOGIT_RANGE}
 
 
 def _loss_plot(record) -> Mapping[str, Any]:
     spec = record.plot
     if spec is None:
         raise InputError(f"{record.name} has no plot description")
-    return {"x": spec.x, "xlabel": spec.xlabel, "make": spec.make}
+    return {"x": spec.x, "xlabel": spec.xlabel, "make": spec.make, "maker": spec.maker.rpartition(":")[2]}
 
 
 def check_items(items: Sequence[Item], opts: Options) -> None:
@@ -351,7 +356,7 @@ def _loss_function(item: Item, params: dict, paren: str, latex: str, dlatex: str
         if spec["x"] == "probability":
             h = 1e-5 * np.minimum(t, 1.0 - t)
             h = np.where(h > 0, h, 1e-12)
-        exact = _DMAKE.get(getattr(make, "__name__", ""))
+        exact = _DMAKE.get(spec.get("maker", ""))
         if exact is not None:
             with np.errstate(all="ignore"):
                 dp = exact(t)
@@ -713,6 +718,8 @@ def draw(items: Sequence[Item], opts: Options):
         axes[0].set_title(_title(opts.title), **({"fontfamily": family} if family else {}))
     if several:
         ncols = min(len(labels), 4 if max(len(s) for s in labels) <= 28 else 2)
+        if len(orders(opts)) > 1 and len(items) <= ncols:
+            ncols = len(items)  # a column per function: f above f′
         fig.legend(handles, labels, loc="outside lower center", ncols=ncols, handlelength=2.6,
                    columnspacing=1.6, frameon=False)
     return fig
@@ -916,8 +923,17 @@ def _savefig(fig, fh, fmt: str, dpi: float) -> None:
     env = os.environ.get("SOURCE_DATE_EPOCH")
     if fmt in ("ps", "eps") and env is None:
         os.environ["SOURCE_DATE_EPOCH"] = "0"  # the PostScript backend dates its output otherwise
+    import logging
+    import warnings
+
+    # fontTools, subsetting a font of the formulas into a PDF, logs its old timestamps as warnings
+    fonttools = logging.getLogger("fontTools")
+    level = fonttools.level
+    fonttools.setLevel(logging.ERROR)
     try:
-        with _style():
+        with _style(), warnings.catch_warnings():
+            # a title in a script no installed font has: the command says so in one line (title_font)
+            warnings.filterwarnings("ignore", message="Glyph .* missing from")
             if fmt == "svgz":  # gzip without a timestamp in its header
                 import gzip
                 import io
@@ -929,6 +945,7 @@ def _savefig(fig, fh, fmt: str, dpi: float) -> None:
             else:
                 fig.savefig(fh, **kw)
     finally:
+        fonttools.setLevel(level)
         if fmt in ("ps", "eps") and env is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
 
@@ -945,6 +962,41 @@ def _mode(path: Path) -> int:
 def write_text(path: Path, text: str) -> None:
     """A text file, atomically (the gallery's index)."""
     atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
+
+
+def image_bytes(items: Sequence[Item], opts: Options, fmt: str = "png") -> bytes:
+    """The image itself, for ``-o -`` (stdout): the same bytes as the file would hold."""
+    import io
+
+    fmt = fmt.lower().lstrip(".")
+    _check_format(fmt, f"--format {fmt}:")
+    check_options(opts)
+    check_items(items, opts)
+    with _style():
+        fig = draw(items, opts)
+    buf = io.BytesIO()
+    _savefig(fig, buf, fmt, opts.dpi)
+    return buf.getvalue()
+
+
+def sweep(records: Sequence[Any], params: Mapping[str, str]) -> tuple[str, list[str]] | None:
+    """The swept parameter and its values, from a comma list given to a number parameter
+    (``--alpha 0.5,1,2``); None when nothing is swept. Two swept parameters are an error."""
+    swept = []
+    for key, text in params.items():
+        if "," not in str(text):
+            continue
+        takers = [r.param(key) for r in records if r.param(key) is not None]
+        if not takers or any(p.vector for p in takers):
+            continue
+        values = [v.strip() for v in str(text).strip("[]").split(",")]
+        if any(not v for v in values):
+            raise InputError(f"--{key} {text}: a sweep is a comma list of values such as 0.5,1,2")
+        swept.append((key, values))
+    if len(swept) > 1:
+        names = " and ".join("--" + k for k, _ in swept)
+        raise InputError(f"{names} are both lists: sweep one parameter per plot (the others one value each)")
+    return swept[0] if swept else None
 
 
 def plot(items: Sequence[Item], opts: Options, path: str | os.PathLike, fmt: str | None = None) -> Path:

@@ -25,13 +25,22 @@ from typing import Sequence
 #: Okabe & Ito's palette as in the image, without black (invisible on a dark terminal)
 TERM_PALETTE = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#56B4E9", "#CC79A7", "#F0E442")
 #: one character per curve when there is no colour to tell them apart
-MARKERS_UNICODE = "•×+o#~*%"
-MARKERS_ASCII = "*+ox#@%&"
+MARKERS_UNICODE = "•×+o~=%@"
+MARKERS_ASCII = "*+ox~=%@"
+#: a cell that several curves pass through, when characters tell the curves apart
+SHARED = "#"
 
 #: what an ASCII terminal shows for the labels' other characters
 ASCII = {"′": "'", "″": "''", "σ": "sigma", "ŷ": "y^", "·": "*", "−": "-", "–": "-", "—": "-", "×": "x",
          "₀": "0", "₁": "1", "₂": "2", "²": "^2", "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta",
          "λ": "lambda", "ε": "eps", "θ": "theta", "ℓ": "l", "≤": "<=", "≥": ">=", "…": "...", "√": "sqrt"}
+
+
+def strip_ansi(text: str) -> str:
+    """``text`` without its colour codes."""
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
 def to_ascii(text: str) -> str:
@@ -153,31 +162,40 @@ def _ansi(index: int, mode: str | None) -> tuple[str, str]:
 # ---------------------------------------------------------------------------
 
 def nice_ticks(lo: float, hi: float, target: int) -> list[float]:
-    """Round tick values (1, 2 or 5 times a power of ten apart) within [lo, hi], about ``target`` of them."""
+    """Round tick values (1, 2 or 5 times a power of ten apart) within [lo, hi], as near ``target``
+    of them as such a step gives (more rather than fewer)."""
     if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
         return [lo]
     raw = (hi - lo) / max(target, 1)
-    power = 10.0 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
-    first = math.ceil(lo / step - 1e-9)
-    last = math.floor(hi / step + 1e-9)
+    best = None
+    for k in (math.floor(math.log10(raw)) - 1, math.floor(math.log10(raw)), math.floor(math.log10(raw)) + 1):
+        for m in (1, 2, 5):
+            step = m * 10.0 ** k
+            first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+            n = last - first + 1
+            if n < 2:
+                continue
+            score = (abs(n - target), -n)
+            if best is None or score < best[0]:
+                best = (score, step, first, last)
+    if best is None:
+        return [lo, hi]
+    _, step, first, last = best
     ticks = [k * step for k in range(first, last + 1)]
     return [0.0 if abs(t) < step * 1e-9 else t for t in ticks]
 
 
 def tick_label(v: float, ticks: Sequence[float]) -> str:
-    """The shortest decimal that tells the ticks apart (no offset notation, no exponent below 1e6)."""
-    step = min((abs(b - a) for a, b in zip(ticks, ticks[1:])), default=abs(v) or 1.0)
+    """The shortest decimal that writes every tick exactly (no offset notation, no exponent below 1e6)."""
     big = max(abs(t) for t in ticks) if ticks else abs(v)
+    step = min((abs(b - a) for a, b in zip(ticks, ticks[1:])), default=abs(v) or 1.0)
     if big >= 1e6 or (0 < big < 1e-4):
         return f"{v:.3g}".replace("e+0", "e").replace("e-0", "e-")
-    decimals = max(0, -math.floor(math.log10(step) + 1e-9)) if step > 0 else 0
-    if decimals and round(step * 10 ** decimals) % 10 == 5 and step * 10 ** decimals < 1:
-        decimals += 1
+    decimals = next((d for d in range(13) if all(abs(round(t, d) - t) <= step * 1e-6 for t in ticks)), 12)
     text = f"{v:.{decimals}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    return "0" if float(text) == 0 else text
 
 
 # ---------------------------------------------------------------------------
@@ -229,6 +247,7 @@ def _canvas(panel: Panel, xlim, cols: int, rows: int, braille: bool, colored: bo
     bits = np.zeros((rows, cols), dtype=np.int64)
     owner = np.full((rows, cols), -1, dtype=np.int64)
     marks = np.full((rows, cols), -1, dtype=np.int64)
+    count = np.zeros((rows, cols), dtype=np.int64)
     for i, s in enumerate(panel.series):
         c, r = _dots(s, xlim, panel.ylim, cols * sx, rows * sy)
         cc, rr = c // sx, r // sy
@@ -238,7 +257,10 @@ def _canvas(panel: Panel, xlim, cols: int, rows: int, braille: bool, colored: bo
         else:
             marks[rr, cc] = i
         owner[rr, cc] = i
-    return bits, owner, marks
+        hit = np.zeros((rows, cols), dtype=bool)
+        hit[rr, cc] = True
+        count += hit
+    return bits, owner, marks, count
 
 
 def _zero_row(ylim, rows: int, sy: int):
@@ -258,6 +280,14 @@ def _zero_col(xlim, cols: int, sx: int):
 
 def render(chart: Chart, columns: int, lines: int, unicode: bool = True, color: str | None = None) -> str:
     """The chart as text, at most ``columns`` wide and ``lines`` high (a few lines more if it cannot fit)."""
+    text = _render(chart, columns, lines, unicode, color, 0)
+    over = text.count("\n") - lines
+    if over > 0:  # the x label or the legend took more lines than foreseen
+        text = _render(chart, columns, lines, unicode, color, over)
+    return text
+
+
+def _render(chart: Chart, columns: int, lines: int, unicode: bool, color: str | None, shrink: int) -> str:
     if not unicode:
         chart = Chart([Panel([Series(s.x, s.y, to_ascii(s.label), s.color, s.style) for s in p.series], p.ylim, p.ylabel)
                        for p in chart.panels], chart.xlim, to_ascii(chart.xlabel), to_ascii(chart.title),
@@ -267,7 +297,7 @@ def render(chart: Chart, columns: int, lines: int, unicode: bool = True, color: 
     legend = _legend(chart, columns, unicode, color, use_markers, markers)
     header = [chart.title] if chart.title else []
     footer_lines = 2 + len(legend) + len(chart.notes)
-    available = max(lines - len(header) - footer_lines, 4 * len(chart.panels))
+    available = max(lines - len(header) - footer_lines - shrink, 4 * len(chart.panels))
     gaps = len(chart.panels) - 1
     plot_rows = max(available - gaps, 3 * len(chart.panels))
     weights = [3] + [2] * (len(chart.panels) - 1)
@@ -293,7 +323,7 @@ def render(chart: Chart, columns: int, lines: int, unicode: bool = True, color: 
     for k, (p, h) in enumerate(zip(chart.panels, heights)):
         if k:
             out.append(" " * (margin + 1) + vertical)
-        bits, owner, marks = _canvas(p, chart.xlim, cols, h, braille, color is not None)
+        bits, owner, marks, count = _canvas(p, chart.xlim, cols, h, braille, color is not None)
         zr = _zero_row(p.ylim, h, sy)
         zc = _zero_col(chart.xlim, cols, sx)
         label_at = {}
@@ -307,11 +337,14 @@ def render(chart: Chart, columns: int, lines: int, unicode: bool = True, color: 
             for c in range(cols):
                 i = owner[r, c]
                 if i >= 0:
+                    shared = count[r, c] > 1
                     if marks[r, c] >= 0:
-                        ch = markers[marks[r, c] % len(markers)]
+                        ch = SHARED if shared else markers[marks[r, c] % len(markers)]
                     else:
                         ch = chr(BRAILLE_BASE + int(bits[r, c]))
-                    on, off = _ansi(p.series[i].color, color)
+                    # a cell holds one colour: one that several curves share gets none, so no curve
+                    # seems to lie on top of the others
+                    on, off = _ansi(p.series[i].color, None if shared else color)
                     row.append(on + ch + off)
                 elif r == zr:
                     row.append(horizontal if c != zc else ("┼" if unicode else "+"))
@@ -372,6 +405,11 @@ def _legend(chart: Chart, columns: int, unicode: bool, color: str | None, use_ma
                 sym = "━━" if unicode else "=="
             on, off = _ansi(s.color, color)
             entries.append((f"{on}{sym}{off} {s.label}", len(sym) + 1 + len(s.label)))
+    if use_markers:
+        entries.append((f"{SHARED * 2} several", 10))
+    elif color is not None and any(len(p.series) > 1 for p in chart.panels):
+        sym = "⣿⣿" if unicode else "##"
+        entries.append((f"{sym} several (uncoloured)", 2 + 1 + 20))
     lines, line, width = [], "", 0
     for text, n in entries:
         if width and width + 3 + n > columns:

@@ -10,9 +10,16 @@ import sys
 ACTLOSS = [sys.executable, "-m", "actloss"]
 
 
-def run_on_terminal(args, env, timeout=60):
-    """(exit status, what appeared on the terminal) of ``actloss ARGS`` with stdout on a pty."""
+def run_on_terminal(args, env, timeout=60, size=None):
+    """(exit status, what appeared on the terminal) of ``actloss ARGS`` with stdout on a pty
+    (``size``: its (columns, lines), else the pty's own)."""
     leader, follower = pty.openpty()
+    if size is not None:
+        import fcntl
+        import struct
+        import termios
+
+        fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
     p = subprocess.Popen(ACTLOSS + list(args), stdin=subprocess.DEVNULL, stdout=follower, stderr=subprocess.PIPE, env=env)
     os.close(follower)
     chunks = []

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -17,8 +19,10 @@ import pytest
 
 from actloss import plot as P
 from actloss import registry
+from actloss import textplot as T
 from actloss.cli import plot as plot_cli
 from actloss.cli.entry import main
+from terminal import run_on_terminal
 
 SVG = "{http://www.w3.org/2000/svg}"
 ENV = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
@@ -448,3 +452,279 @@ def test_typer_command_path_matches_the_fast_path(tmp_path):
 def test_title(title, drawn):
     fig = P.draw([item("relu")], P.Options(points=20, title=title))
     assert fig.axes[0].get_title() == drawn
+
+
+# ---------------------------------------------------------------------------
+# text plots: --term
+# ---------------------------------------------------------------------------
+
+ESC = "\x1b["
+BRAILLE = {chr(c) for c in range(0x2801, 0x2900)}
+
+
+def _text_env(**more):
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS", "LINES", "LC_ALL", "LC_CTYPE")}
+    env.update(LANG="C.UTF-8", TERM="xterm-256color")
+    env.update(more)
+    return env
+
+
+def test_term_on_a_terminal_fills_it_with_braille_colour_and_a_legend():
+    code, screen = run_on_terminal(["plot", "relu", "gelu", "silu", "--grad", "--term"], _text_env(), size=(90, 30))
+    assert code == 0
+    lines = screen.replace("\r\n", "\n").rstrip("\n").split("\n")
+    plain = [T.strip_ansi(line) for line in lines]
+    assert 25 <= len(lines) <= 29  # the terminal's height, less a line for the prompt
+    assert max(len(line) for line in plain) <= 90
+    assert max(len(line) for line in plain) >= 85  # and its width
+    assert ESC in screen  # colour, one per curve
+    colours = set(re.findall(r"\x1b\[38;5;(\d+)m", screen))
+    assert len(colours) == 3
+    assert BRAILLE & set(screen)
+    legend = "\n".join(plain[-3:])
+    for name in ("relu", "gelu", "silu", "relu′", "gelu′", "silu′"):
+        assert name in legend
+    # round tick labels, evenly spaced, on the x axis of the default range -5..5
+    ticks = [float(v) for v in plain[next(i for i, s in enumerate(plain) if "└" in s) + 1].split() if v != "x"]
+    assert len(ticks) >= 5 and ticks[0] >= -5 and ticks[-1] <= 5 and all(t == round(t) for t in ticks)
+    assert len({b - a for a, b in zip(ticks, ticks[1:])}) == 1
+
+
+def test_term_with_no_color_on_a_terminal_has_no_escape_codes():
+    code, screen = run_on_terminal(["plot", "relu", "gelu", "--term"], _text_env(NO_COLOR="1"), size=(80, 24))
+    assert code == 0 and ESC not in screen
+    # without colour the curves are told apart by characters of their own, named in the legend
+    assert "•• relu" in screen and "×× gelu" in screen
+
+
+def test_term_in_a_pipe_is_sized_by_columns_and_lines_without_colour():
+    p = subprocess.run([sys.executable, "-m", "actloss", "plot", "sigmoid", "--term"], capture_output=True,
+                       text=True, env=_text_env(COLUMNS="60", LINES="20"), timeout=60)
+    assert (p.returncode, p.stderr) == (0, "")
+    lines = p.stdout.rstrip("\n").split("\n")
+    assert ESC not in p.stdout
+    assert len(lines) == 19 and max(map(len, lines)) <= 60 and max(map(len, lines)) >= 55
+    assert BRAILLE & set(p.stdout)  # one curve: braille, no need of characters to tell curves apart
+    assert "━━ sigmoid" in p.stdout
+
+
+def test_term_outside_a_utf8_locale_is_ascii():
+    p = subprocess.run([sys.executable, "-m", "actloss", "plot", "bce", "ce", "--logits", "--grad", "--term"],
+                       capture_output=True, env=_text_env(LANG="C", COLUMNS="80", LINES="30"), timeout=60)
+    assert p.returncode == 0, p.stderr
+    p.stdout.decode("ascii")  # nothing else
+    text = p.stdout.decode()
+    assert "bce'" in text and "sigma(z)" in text and "identical to bce" in text
+
+
+def test_locale_detection():
+    assert T.locale_is_utf8({"LANG": "en_US.UTF-8"})
+    assert T.locale_is_utf8({"LC_ALL": "de_DE.utf8", "LANG": "C"})
+    assert not T.locale_is_utf8({"LC_ALL": "C", "LANG": "en_US.UTF-8"})
+    assert not T.locale_is_utf8({})
+    # Python's coercion of the C locale sets LC_CTYPE=C.UTF-8: the terminal is still a C locale one
+    assert not T.locale_is_utf8({"LC_CTYPE": "C.UTF-8", "LANG": "C"})
+    assert T.locale_is_utf8({"LC_CTYPE": "C.UTF-8", "LANG": "en_GB.UTF-8"})
+
+
+def test_term_shows_the_same_curves_as_the_image():
+    items = [item("bce"), item("focal")]
+    opts = P.Options(grad=True)
+    chart = P.chart(items, opts)
+    groups, xr = P.panels(items, opts)
+    assert chart.xlim == xr == P.default_range(items)
+    assert [len(p.series) for p in chart.panels] == [len(g) for g in groups] == [2, 2]
+    for panel, group in zip(chart.panels, groups):
+        for s, c in zip(panel.series, group):
+            np.testing.assert_array_equal(s.y, c.y)
+    # activations: f′ in a panel of its own as text, overlaid (dashed) in the image
+    assert [len(p.series) for p in P.chart([item("gelu")], opts).panels] == [1, 1]
+    assert len(P.panels([item("gelu")], opts)[0]) == 1
+
+
+@pytest.mark.parametrize("lo, hi, ticks", [
+    (-5.3, 5.3, [-4, -2, 0, 2, 4]),
+    (0.001, 0.999, [0.2, 0.4, 0.6, 0.8]),
+    (-0.06, 1.06, [0, 0.2, 0.4, 0.6, 0.8, 1]),
+    (0.999, 1.0, [0.999, 0.9992, 0.9994, 0.9996, 0.9998, 1]),
+])
+def test_round_ticks(lo, hi, ticks):
+    t = T.nice_ticks(lo, hi, 5)
+    np.testing.assert_allclose(t, ticks, rtol=0, atol=1e-12)
+    labels = [T.tick_label(v, t) for v in t]
+    assert labels == [format(v, "g") if v else "0" for v in ticks]
+
+
+def test_term_refuses_an_output_file(capsys):
+    code, out, err = cli(capsys, "plot", "relu", "--term", "-o", "x.png")
+    assert (code, out) == (2, "") and "--term draws on stdout" in one_error_line(err)
+
+
+# ---------------------------------------------------------------------------
+# -o -: the image on stdout
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt, magic", [("png", b"\x89PNG\r\n\x1a\n"), ("svg", b"<?xml"), ("pdf", b"%PDF-")])
+def test_stdout_bytes_are_the_file_s_bytes(tmp_path, fmt, magic):
+    args = [sys.executable, "-m", "actloss", "plot", "gelu", "--grad", "--points", "200"]
+    p = subprocess.run(args + ["-o", "-"] + (["--format", fmt] if fmt != "png" else []), capture_output=True,
+                       env=ENV, timeout=60)
+    assert (p.returncode, p.stderr) == (0, b"")
+    assert p.stdout.startswith(magic)
+    subprocess.run(args + ["-o", str(tmp_path / f"g.{fmt}")], check=True, env=ENV, timeout=60)
+    assert p.stdout == (tmp_path / f"g.{fmt}").read_bytes()
+
+
+def test_stdout_refuses_a_terminal():
+    code, screen = run_on_terminal(["plot", "gelu", "-o", "-"], _text_env(), size=(80, 24))
+    assert code == 2 and screen == ""
+
+
+# ---------------------------------------------------------------------------
+# parameter sweeps
+# ---------------------------------------------------------------------------
+
+def test_sweep_one_line_per_value_in_the_svg(tmp_path, capsys):
+    out = tmp_path / "elu.svg"
+    code, _, err = cli(capsys, "plot", "elu", "--alpha", "0.5,1,2", "-o", str(out), "--points", "100")
+    assert (code, err) == (0, "")
+    assert sorted(curves_in_svg(out)) == ["curve-0-elu", "curve-1-elu", "curve-2-elu"]
+    assert set(curves_in_svg(out).values()) == {1}
+
+
+def test_sweep_values_are_bound_and_named():
+    items = plot_cli.items_from([registry.get("focal")], {"gamma": "0,1,2,5"})
+    assert [it.params["gamma"] for it in items] == [0.0, 1.0, 2.0, 5.0]
+    assert [it.params["alpha"] for it in items] == [0.25] * 4
+    names = [c.name for c in P.curves(items, P.Options(points=50))[0]]
+    assert names == ["focal (gamma=0)", "focal (gamma=1)", "focal (gamma=2)", "focal (gamma=5)"]
+    # the curves differ: each value is drawn
+    ys = [c.y for c in P.curves(items, P.Options(points=50))[0]]
+    assert all(not np.allclose(a, b) for a, b in zip(ys, ys[1:]))
+    chart = P.chart(items, P.Options(points=50))
+    assert [s.label for s in chart.panels[0].series] == names
+
+
+def test_sweep_in_the_terminal_names_each_value():
+    text = P.terminal_text(plot_cli.items_from([registry.get("huber")], {"delta": "0.5,1,2"}), P.Options(),
+                           environ={"COLUMNS": "100", "LINES": "24", "LANG": "C.UTF-8"})
+    for v in ("0.5", "1", "2"):
+        assert f"huber (delta={v})" in text
+
+
+def test_two_swept_parameters_are_refused(capsys):
+    code, _, err = cli(capsys, "plot", "focal", "--gamma", "0,1", "--alpha", "0.25,0.5", "--term")
+    assert code == 2 and "sweep one parameter per plot" in one_error_line(err)
+
+
+def test_a_vector_parameter_is_not_a_sweep():
+    assert P.sweep([registry.get("ce")], {"weight": "1,2"}) is None
+
+
+# ---------------------------------------------------------------------------
+# what the figures show
+# ---------------------------------------------------------------------------
+
+def test_logits_plot_against_the_logit(capsys, tmp_path):
+    probs = P.curves([item("bce"), item("ce")], P.Options(grad=True, points=101))[0]
+    logits = P.curves([item("bce", logits=True), item("ce", logits=True)], P.Options(grad=True, points=101))[0]
+    assert probs[0].x.min() > 0 and logits[0].x.min() < -1  # a different x axis
+    for c in logits:  # ℓ = softplus(−z) and ℓ′ = σ(z) − 1 for the true class, by the reference formulas
+        z = c.x[np.isfinite(c.x)]
+        y = c.y[np.isfinite(c.x)]
+        if c.order == 0:
+            expected = [math.log1p(math.exp(-v)) if v > -30 else -v for v in z]
+        else:
+            expected = [1.0 / (1.0 + math.exp(-v)) - 1.0 for v in z]
+        np.testing.assert_allclose(y, expected, rtol=1e-12, atol=1e-15, err_msg=c.name)
+    # the command line: --logits alone is the switch
+    code, _, err = cli(capsys, "plot", "bce", "ce", "--logits", "--grad", "-o", str(tmp_path / "l.svg"), "--points", "50")
+    assert (code, err) == (0, "")
+
+
+def test_identical_curves_are_named_and_different_ones_are_not():
+    cs = P.curves([item("bce"), item("ce")], P.Options(grad=True, points=200))[0]
+    assert [c.same_as for c in cs] == ["", "", "bce", "bce′"]
+    cs = P.curves([item("huber"), item("smooth_l1"), item("mse")], P.Options(points=200))[0]
+    assert [c.same_as for c in cs] == ["", "huber", ""]
+    cs = P.curves([item("relu"), item("threshold", threshold=0.0, value=0.0), item("gelu")], P.Options(points=200))[0]
+    assert [c.same_as for c in cs] == ["", "relu", ""]
+    cs = P.curves([item("huber"), item("smooth_l1", beta=0.5)], P.Options(points=200))[0]
+    assert [c.same_as for c in cs] == ["", ""]
+
+
+def test_identical_curve_drawn_dashed_over_the_other():
+    fig = P.draw([item("huber"), item("smooth_l1")], P.Options(points=100))
+    lines = fig.axes[0].get_lines()
+    curves = [ln for ln in lines if (ln.get_gid() or "").startswith("curve-")]
+    assert curves[0].get_linestyle() == "-" and curves[1].get_linestyle() == "--"
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert labels == ["huber", "smooth_l1 (identical to huber)"]
+
+
+def test_loss_with_its_derivative_gets_a_panel_below():
+    fig = P.draw([item("bce")], P.Options(grad=True, points=200))
+    top, bottom = fig.axes
+    lo, hi = top.get_ylim()
+    fn = P._function(item("bce"))
+    x = np.linspace(0.001, 0.999, 200)
+    assert lo < 0 and hi >= float(np.max(fn.f(x))) * 0.9  # the loss fills its panel
+    assert hi - lo < 10  # not stretched by −1/p
+    assert bottom.get_ylim()[0] < -50
+    assert len(P.draw([item("gelu")], P.Options(grad=True, points=50)).axes) == 1
+
+
+def test_tick_labels_sit_on_the_frame_not_on_the_axes_through_the_origin():
+    fig = P.draw([item("gelu")], P.Options(points=50))
+    ax = fig.axes[0]
+    assert ax.spines["left"].get_position() == ("outward", 0.0)
+    assert ax.spines["bottom"].get_position() == ("outward", 0.0)
+    # the axes through the origin are thin lines, without labels
+    gray = [ln for ln in ax.get_lines() if not (ln.get_gid() or "").startswith("curve-")]
+    assert len(gray) == 2
+
+
+def test_cosine_derivative_is_minus_one_without_spikes_or_offset():
+    for lo, hi in ((-1.0, 1.0), (0.999, 1.0)):
+        c = P.curves([item("cosine")], P.Options(only_grad=True, x_range=(lo, hi), points=500))[0][0]
+        y = c.y[np.isfinite(c.y)]
+        assert y.size == 500
+        np.testing.assert_allclose(y, -1.0, rtol=0, atol=1e-12)
+    fig = P.draw([item("cosine")], P.Options(only_grad=True, x_range=(0.999, 1.0), points=200))
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    lo, hi = ax.get_ylim()
+    assert hi - lo > 0.1  # a constant is not a zoom into its last bits
+    assert ax.xaxis.get_offset_text().get_text() == "" and ax.yaxis.get_offset_text().get_text() == ""
+
+
+def test_legends_write_l_and_var():
+    cs = P.curves([item("mse"), item("bce")][:1], P.Options(grad=True, points=20))[0]
+    assert cs[0].latex.startswith(r"\ell =") and r"\partial \ell" in cs[1].latex
+    g = P.curves([item("gaussian_nll")], P.Options(points=20))[0][0]
+    assert r"\mathrm{var}" in g.latex and r"\sigma" not in g.latex
+
+
+def test_several_functions_legend_below_the_axes():
+    fig = P.draw([item(n) for n in ("relu", "gelu", "silu", "mish")], P.Options(grad=True, points=50))
+    fig.canvas.draw()
+    legend = fig.legends[0].get_window_extent()
+    ax = fig.axes[0].get_window_extent()
+    assert legend.y1 <= ax.y0 + 1.0  # below the axes, not beside them
+    assert legend.width <= ax.width
+
+
+def test_cjk_title_without_warnings(tmp_path, capsys):
+    out = tmp_path / "t.png"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        code, stdout, err = cli(capsys, "plot", "gelu", "--title", "高斯误差线性单元", "-o", str(out), "--points", "50")
+    assert (code, stdout) == (0, "")
+    family, hint = P.title_font("高斯误差线性单元")
+    if family is None:
+        assert err == f"actloss: {P.CJK_FONT_HINT}\n" and "fonts-noto-cjk" in err
+    else:
+        assert err == ""
+        fig = P.draw([item("gelu")], P.Options(points=20, title="高斯"))
+        assert fig.axes[0].title.get_fontfamily()[0] == family[0]
+    assert P.title_font("plain") == (None, None)

@@ -29,13 +29,14 @@ IMAGES = {
 
 def make(directory: Path) -> list[Path]:
     sys.path.insert(0, str(ROOT))  # this checkout's actloss, installed or not
+    from actloss.cli import args as cliargs
     from actloss.cli import plot
 
     plot.FREEZE_AT_EXIT = False  # several plots in this process
     out = []
     for name, args in IMAGES.items():
         target = directory / name
-        plot.run_fast(args + ["-o", str(target)])
+        cliargs.run("plot", args + ["-o", str(target)])
         out.append(target)
     return out
 

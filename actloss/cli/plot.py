@@ -56,8 +56,21 @@ def items_from(records, params: dict[str, str]):
     value = _float_list("--value", fixed["value"]) if "value" in fixed else (1.0,)
     if len(value) != 1:
         raise ParameterError(f"--value is one number (the value half a of the GLU input), got {fixed['value']!r}")
-    bound = _bind_all(records, params)
-    return [Item(r, p, others=others, value=value[0]) for r, p in zip(records, bound)]
+    from actloss.plot import sweep
+
+    swept = sweep(records, params)
+    if swept is None:
+        bound = _bind_all(records, params)
+        return [Item(r, p, others=others, value=value[0]) for r, p in zip(records, bound)]
+    key, values = swept  # one curve per value (and per function that takes it)
+    items = []
+    for r in records:
+        takes = r.param(key) is not None
+        for v in values if takes else values[:1]:
+            bound = _bind_all([r], {k: (v if k == key else x) for k, x in params.items() if takes or k != key})[0]
+            label = f"{r.name} ({r.param(key).name}={v})" if takes else None
+            items.append(Item(r, bound, others=others, value=value[0], label=label))
+    return items
 
 
 def _note(message: str) -> None:
@@ -70,7 +83,7 @@ def _is_dir_target(out: str) -> bool:
 
 
 def run(numbers=(), names=(), output=None, x_range=None, points=1000, grad=False, only_grad=False, ylim=None,
-        title=None, size=None, dpi=150.0, all_=False, fmt=None, others=None, value=None, **params) -> None:
+        title=None, size=None, dpi=150.0, all_=False, fmt=None, term=False, others=None, value=None, **params) -> None:
     """``actloss plot``."""
     import gc
 
@@ -79,7 +92,8 @@ def run(numbers=(), names=(), output=None, x_range=None, points=1000, grad=False
     params = given({**params, "others": others, "value": value})
     gc.disable()  # matplotlib's import allocates a lot; cyclic collection meanwhile only costs time
     try:
-        _run(list(names), list(numbers), params, output, x_range, points, grad, only_grad, ylim, title, size, dpi, all_, fmt)
+        _run(list(names), list(numbers), params, output, x_range, points, grad, only_grad, ylim, title, size, dpi, all_, fmt,
+             bool(term))
     finally:
         if FREEZE_AT_EXIT:
             # the process ends next: without this its final collection walks every matplotlib object (~0.1 s)
@@ -91,7 +105,7 @@ def run(numbers=(), names=(), output=None, x_range=None, points=1000, grad=False
 FREEZE_AT_EXIT = True
 
 
-def _run(names, numbers, params, output, x_range, points, grad, only_grad, ylim, title, size, dpi, all_, fmt) -> None:
+def _run(names, numbers, params, output, x_range, points, grad, only_grad, ylim, title, size, dpi, all_, fmt, text=False) -> None:
     from actloss import plot as P
     from actloss import registry
 
@@ -100,12 +114,15 @@ def _run(names, numbers, params, output, x_range, points, grad, only_grad, ylim,
     opts = P.Options(x_range=x_range, points=points, grad=grad, only_grad=only_grad, ylim=ylim,
                      title=title, size=size, dpi=dpi)
     if fmt is not None:
-        P.output_format(f"plot.{fmt.lower().lstrip('.')}")  # unsupported: an error before anything else
+        f = fmt.lower().lstrip(".")
+        P.check_format(f, f"--format {f}:")  # unsupported: an error before anything else
     reg = registry.load()
+    if text and (all_ or output is not None):
+        raise InputError("--term draws on stdout: give it without -o and --all (or -o FILE without --term)")
     if all_:
         if names:
             raise InputError("--all plots every function: give either names or --all")
-        if output is None:
+        if output is None or output == "-":
             raise InputError("--all writes one file per function: give a directory, e.g. actloss plot --all -o gallery/")
         if not _is_dir_target(output) and Path(output).suffix.lower().lstrip(".") in P.FORMATS:
             raise InputError(f"--all writes one file per function into a directory, not {output}: use -o DIR/")
@@ -120,6 +137,25 @@ def _run(names, numbers, params, output, x_range, points, grad, only_grad, ylim,
         rec = reg.get(name)
         if rec not in records:
             records.append(rec)
+    if text:  # the plot as text on stdout
+        P.check_options(opts)
+        items = items_from(records, params)
+        sys.stdout.write(P.terminal_text(items, opts, sys.stdout))
+        return
+    if output == "-":  # the image itself on stdout, for a pipe
+        ext = (fmt or "png").lower().lstrip(".")
+        if term.stdout_is_terminal():
+            raise InputError(f"-o - writes {ext.upper()} bytes to stdout, which is a terminal: pipe it "
+                             f"(actloss plot ... -o - | display), give -o FILE, or draw it as text with --term")
+        P.check_options(opts)
+        items = items_from(records, params)
+        P.check_items(items, opts)
+        data = P.image_bytes(items, opts, ext)
+        _title_hint(P, title)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
     stem = "-".join(r.name for r in records)
     ext = (fmt or "png").lower().lstrip(".")
     if output is None:
@@ -133,8 +169,17 @@ def _run(names, numbers, params, output, x_range, points, grad, only_grad, ylim,
     items = items_from(records, params)
     P.check_items(items, opts)
     written = P.plot(items, opts, path, fmt_out)
+    _title_hint(P, title)
     if told:
         _note(f"wrote {written.resolve()}")
+
+
+def _title_hint(P, title) -> None:
+    """One line when the title needs a font that is not installed (its characters show as boxes)."""
+    if title:
+        hint = P.title_font(title)[1]
+        if hint:
+            _note(hint)
 
 
 def _gallery(P, items, opts, output: str, fmt: str) -> None:

@@ -125,12 +125,15 @@ Examples:
   actloss info leaky_relu --format json
 """
 
-PLOT_HELP = """Plot functions and their derivatives as PNG, SVG, PDF, ...
+PLOT_HELP = """Plot functions and their derivatives as PNG, SVG, PDF, ... or as text.
 
 NAME is one or more function names (see 'actloss list'); several share
 one axes. Function parameters are options (--alpha 0.5, ...); each
-applies to the named functions that take it. Without -o the file is
-NAME.png in the current directory (several names joined by -).
+applies to the named functions that take it. A comma list sweeps one
+parameter: one curve per value (--alpha 0.5,1,2). Without -o the file is
+NAME.png in the current directory (several names joined by -); -o -
+writes the image to stdout (--format png, svg or pdf) for a pipe;
+--term draws it as text on stdout, sized to the terminal.
 
 Softmax-family functions plot component 0 against logit x0 with the
 other logits fixed (--others, default 0: one other logit, so 2-class
@@ -146,6 +149,10 @@ Examples:
   actloss plot relu gelu silu mish --grad -o compare.svg
 
   actloss plot elu --alpha 0.5 --range -3 3 -o elu.pdf
+
+  actloss plot elu --alpha 0.5,1,2 --term
+
+  actloss plot gelu --grad -o - | display
 
   actloss plot softmax --others 1,2 --grad
 
@@ -345,17 +352,18 @@ def _plot_formats() -> tuple[str, ...]:
 @command("plot", "actloss.cli.plot:run", PLOT_HELP, ("activation", "loss"), "NAME [NAME ...] [OPTIONS]")
 def _plot(
     names: Optional[List[str]] = typer.Argument(None, metavar="NAME...", help=_NAMES_HELP, show_default=False),
-    output: Optional[str] = typer.Option(None, "-o", "--output", metavar="FILE", help="Output file; the extension picks the format (.png, .svg, .pdf, ...). A directory (DIR/) takes NAME.png inside it. Default: NAME.png here."),
+    output: Optional[str] = typer.Option(None, "-o", "--output", metavar="FILE", help="Output file; the extension picks the format (.png, .svg, .pdf, ...). A directory (DIR/) takes NAME.png inside it; - writes the image to stdout (not to a terminal). Default: NAME.png here."),
     x_range: Optional[Tuple[float, float]] = typer.Option(None, "--range", metavar="XMIN XMAX", help="x range (default: the function's own, e.g. -5 5; relu6 -3 9)."),
     points: int = typer.Option(1000, "--points", metavar="N", show_default=False, help="Evenly spaced points (default 1000; 2 to 1,000,000), plus each kink exactly."),
-    grad: bool = typer.Option(False, "--grad/--no-grad", help="Overlay the derivative (dashed, same colour)."),
+    grad: bool = typer.Option(False, "--grad/--no-grad", help="Add the derivative (dashed, same colour; losses and --term: in a panel below)."),
     only_grad: bool = typer.Option(False, "--only-grad/--no-only-grad", help="Plot only the derivative."),
     ylim: Optional[Tuple[float, float]] = typer.Option(None, "--ylim", metavar="YMIN YMAX", help="y range (default: fit the curves)."),
     title: Optional[str] = typer.Option(None, "--title", metavar="T", help="Title above the plot."),
-    size: Optional[Tuple[float, float]] = typer.Option(None, "--size", metavar="W H", help="Figure size in inches (default 6.4 4.2; 8.4 4.2 for several functions)."),
+    size: Optional[Tuple[float, float]] = typer.Option(None, "--size", metavar="W H", help="Figure size in inches (default 6.4 4.2; 7.2 4.8 for several functions)."),
     dpi: float = typer.Option(150.0, "--dpi", metavar="D", show_default=False, help="Resolution of raster formats (default 150)."),
     all_: bool = typer.Option(False, "--all/--no-all", help="Plot every function (value and derivative) into -o DIR/, with an index.md."),
-    fmt: Optional[str] = typer.Option(None, "--format", metavar="EXT", autocompletion=_plot_formats, help="Format when -o gives no file name (png, svg, pdf, ...); the gallery's format."),
+    fmt: Optional[str] = typer.Option(None, "--format", metavar="EXT", autocompletion=_plot_formats, help="Format when -o gives no file name or is - (png, svg, pdf, ...); the gallery's format."),
+    term: bool = typer.Option(False, "--term/--no-term", help="Draw the plot as text on stdout, sized to the terminal (COLUMNS and LINES elsewhere): braille, or ASCII outside a UTF-8 locale; colour on a terminal only, none with NO_COLOR."),
     others: Optional[str] = typer.Option(None, "--others", metavar="X1,X2,...", hidden=True, help="Softmax family: the other logits, fixed (default 0)."),
     value: Optional[str] = typer.Option(None, "--value", metavar="A", hidden=True, help="GLU family: the value half a, fixed (default 1); threshold: its value."),
 ) -> None: ...
