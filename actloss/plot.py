@@ -773,11 +773,32 @@ def title_font(title: str | None) -> tuple[list[str] | None, str | None]:
         return None, None
     from matplotlib import font_manager
 
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    for name in CJK_FONTS:
-        if name in installed:
-            return [name, "DejaVu Sans"], None
+    for _ in range(2):
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+        for name in CJK_FONTS:
+            if name in installed:
+                return [name, "DejaVu Sans"], None
+        if not _add_new_cjk_fonts(font_manager):
+            break
     return None, CJK_FONT_HINT
+
+
+def _add_new_cjk_fonts(font_manager) -> bool:
+    """Fonts installed since matplotlib cached its font list: add those that look CJK (by file name)."""
+    import re
+
+    known = {f.fname for f in font_manager.fontManager.ttflist}
+    pattern = re.compile(r"cjk|wqy|wenquanyi|droidsansfallback|sourcehan|uming|ukai|ipag|ipaexg|nanum|simhei|yahei|msyh|pingfang",
+                         re.IGNORECASE)
+    added = False
+    for path in font_manager.findSystemFonts():
+        if path not in known and pattern.search(os.path.basename(path)):
+            try:
+                font_manager.fontManager.addfont(path)
+                added = True
+            except Exception:  # an unreadable font file: skip it
+                continue
+    return added
 
 
 # ---------------------------------------------------------------------------

@@ -1,10 +1,16 @@
-"""`actloss plot gelu -o gelu.png` against the pyplot script a user would write, and the gallery's time.
+"""`actloss plot gelu -o gelu.png` against the pyplot script a user would write, `--term` against the
+same plot as a PNG, and the gallery's time.
 
-    python benchmarks/bench_plot.py [--runs 15] [--gallery-runs 3]
+    python benchmarks/bench_plot.py [--runs 15] [--gallery-runs 3] [--libraries]
 
-Target: the command is no slower than the few-line pyplot script for the same curve (ratio <= 1.0),
-both measured here in the same run; the gallery (`actloss plot --all -o DIR/`, every function with
-its derivative, one process) is reported as its total time.
+Targets, each measured here in the same run:
+- the command is no slower than the few-line pyplot script for the same curve (ratio <= 1.0);
+- `actloss plot relu gelu silu --grad --term` takes at most half the time of the same plot written as
+  a PNG (ratio <= 0.5).
+The gallery (`actloss plot --all -o DIR/`, every function with its derivative, one process) is
+reported as its total time. With --libraries, the text renderer alone is timed in this process on
+3 curves of 401 points against uniplot and plotille where they are installed (neither is a
+dependency: the measurement that chose a renderer of our own).
 
 Timing: the median of interleaved runs (A B A B ...), or hyperfine with --hyperfine (Debian package
 `hyperfine`); both report wall time and CPU time (user + system).
@@ -66,6 +72,56 @@ def timeit(cmds: list[str], runs: int, cwd: str, hyperfine: bool = False) -> lis
     return [(sorted(w)[len(w) // 2], sum(c) / len(c)) for w, c in zip(walls, cpus)]
 
 
+def renderer_times(repeats: int = 20) -> dict[str, float]:
+    """Milliseconds (best of ``repeats``, after the import) to render 3 curves × 401 points as text,
+    and each library's import time."""
+    import importlib
+    import io
+    from contextlib import redirect_stdout
+
+    import numpy as np
+
+    x = np.linspace(-4, 4, 401)
+    ys = [np.maximum(x, 0.0), x / (1.0 + np.exp(-x)), x * np.tanh(np.log1p(np.exp(x)))]
+    names = ["relu", "silu", "mish"]
+    out: dict[str, float] = {}
+
+    def best(fn) -> float:
+        times = []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            with redirect_stdout(io.StringIO()):
+                fn()
+            times.append(time.perf_counter() - t)
+        return min(times) * 1000
+
+    t = time.perf_counter()
+    from actloss import textplot as T
+
+    out["actloss.textplot import"] = (time.perf_counter() - t) * 1000
+    chart = T.Chart([T.Panel([T.Series(x, y, n, i) for i, (y, n) in enumerate(zip(ys, names))], (-0.5, 4.2))], (-4, 4))
+    out["actloss.textplot render"] = best(lambda: T.render(chart, 80, 24, True, "256"))
+    for lib in ("uniplot", "plotille"):
+        t = time.perf_counter()
+        try:
+            mod = importlib.import_module(lib)
+        except ImportError:
+            continue
+        out[f"{lib} import"] = (time.perf_counter() - t) * 1000
+        if lib == "uniplot":
+            out["uniplot render"] = best(lambda: mod.plot(ys, xs=[x] * 3, legend_labels=names, width=70, height=18, color=True))
+        else:
+            def draw():
+                fig = mod.Figure()
+                fig.width, fig.height = 70, 18
+                for y, n in zip(ys, names):
+                    fig.plot(x, y, label=n)
+                print(fig.show(legend=True))
+
+            out["plotille render"] = best(draw)
+    return out
+
+
 def gallery_time(runs: int, cwd: str) -> tuple[float, int]:
     best = []
     count = 0
@@ -84,6 +140,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--gallery-runs", type=int, default=3)
     ap.add_argument("--hyperfine", action="store_true", help="time with hyperfine (A then B) instead of interleaved runs")
+    ap.add_argument("--libraries", action="store_true", help="also time the text renderer against uniplot and plotille in this process")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         script = os.path.join(tmp, "pyplot_gelu.py")
@@ -97,6 +154,19 @@ def main() -> None:
         print(f"pyplot script (same curve)      {t_theirs * 1000:7.1f} ms wall (median), {c_theirs * 1000:6.1f} ms CPU")
         print(f"ratio                           {ratio:7.2f} wall, {c_ours / c_theirs:.2f} CPU"
               f"   (target <= 1.00: {'ok' if ratio <= 1.0 else 'SLOWER'})")
+        term = f"{actloss_cmd()} plot relu gelu silu --grad --term"
+        png = f"{actloss_cmd()} plot relu gelu silu --grad -o three.png"
+        os.environ.setdefault("COLUMNS", "100")
+        os.environ.setdefault("LINES", "30")
+        (t_term, c_term), (t_png, c_png) = timeit([term, png], args.runs, tmp, args.hyperfine and bool(shutil.which("hyperfine")))
+        ratio = t_term / t_png
+        print(f"plot relu gelu silu --grad --term {t_term * 1000:7.1f} ms wall (median), {c_term * 1000:6.1f} ms CPU")
+        print(f"the same plot as a PNG            {t_png * 1000:7.1f} ms wall (median), {c_png * 1000:6.1f} ms CPU")
+        print(f"ratio                           {ratio:7.2f} wall, {c_term / c_png:.2f} CPU"
+              f"   (target <= 0.50: {'ok' if ratio <= 0.5 else 'SLOWER'})")
+        if args.libraries:
+            for what, ms in renderer_times().items():
+                print(f"  {what:<28} {ms:7.1f} ms")
         g, n = gallery_time(args.gallery_runs, tmp)
         print(f"gallery: {n} functions           {g:7.2f} s  (median of {args.gallery_runs}; {g / max(n, 1) * 1000:.0f} ms a plot)")
 

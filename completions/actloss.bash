@@ -124,7 +124,7 @@ _actloss_command() {
         loss) _o='--pred --target --format --precision --help -h' _kinds='loss' _free=1 _pos='' _so='' ;;
         list) _o='--kind --format --help -h' _kinds='activation loss' _free=0 _pos='' _so='' ;;
         info) _o='--lang --format --help -h' _kinds='activation loss' _free=0 _pos='names' _so='' ;;
-        plot) _o='--output -o --range --points --grad --no-grad --only-grad --no-only-grad --ylim --title --size --dpi --all --no-all --format --help -h' _kinds='activation loss' _free=1 _pos='' _so='--others:vector --value:glu' ;;
+        plot) _o='--output -o --range --points --grad --no-grad --only-grad --no-only-grad --ylim --title --size --dpi --all --no-all --format --term --no-term --help -h' _kinds='activation loss' _free=1 _pos='' _so='--others:vector --value:glu' ;;
         completion) _o='--help -h' _kinds='activation loss' _free=0 _pos='choice' _so='' ;;
         *) _o= _kinds= _free=0 _pos= _so= ;;
     esac
@@ -167,6 +167,7 @@ _actloss_option() {
         'plot --dpi') _n=1 ;;
         'plot --all'|'plot --no-all') _n=0 ;;
         'plot --format') _n=1 _c='png svg pdf eps ps jpg jpeg tif tiff webp svgz raw rgba' ;;
+        'plot --term'|'plot --no-term') _n=0 ;;
         'plot --help'|'plot -h') _n=0 ;;
         'plot --others') _n=1 ;;
         'plot --value') _n=1 ;;

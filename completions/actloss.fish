@@ -210,7 +210,7 @@ function __actloss_kind_commands --description 'kinds of function that name a co
 end
 
 function __actloss_commands --description 'the commands: command<TAB>description'
-    printf '%s\t%s\n' 'eval' 'Print f(x) for each input number (or vector) x' 'grad' 'Print the derivative f\'(x) for each input (the Jacobian for vector functions)' 'loss' 'Print the loss of predictions P against targets T' 'list' 'List the functions: name, aliases, parameters with defaults, output range, formula' 'info' 'Print the reference card of a function' 'plot' 'Plot functions and their derivatives as PNG, SVG, PDF, ...' 'completion' 'Print the completion script of a shell: bash, zsh or fish'
+    printf '%s\t%s\n' 'eval' 'Print f(x) for each input number (or vector) x' 'grad' 'Print the derivative f\'(x) for each input (the Jacobian for vector functions)' 'loss' 'Print the loss of predictions P against targets T' 'list' 'List the functions: name, aliases, parameters with defaults, output range, formula' 'info' 'Print the reference card of a function' 'plot' 'Plot functions and their derivatives as PNG, SVG, PDF, ... or as text' 'completion' 'Print the completion script of a shell: bash, zsh or fish'
 end
 
 function __actloss_command --description 'a command: kinds of its names, free arguments (1/0), arguments, options by shape'
@@ -247,7 +247,7 @@ function __actloss_options --description 'options of a command (the root for non
         case info
             printf '%s\t%s\n' '--lang' 'Language of the card: en or zh' '--format' 'panel, markdown or json (default: panel on a terminal, markdown otherwise)' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
         case plot
-            printf '%s\t%s\n' '--output' 'Output file; the extension picks the format (.png, .svg, .pdf, ...)' '-o' 'Output file; the extension picks the format (.png, .svg, .pdf, ...)' '--range' 'x range (default: the function\'s own, e.g. -5 5; relu6 -3 9)' '--points' 'Evenly spaced points (default 1000; 2 to 1,000,000), plus each kink exactly' '--grad' 'Overlay the derivative (dashed, same colour)' '--no-grad' 'Overlay the derivative (dashed, same colour)' '--only-grad' 'Plot only the derivative' '--no-only-grad' 'Plot only the derivative' '--ylim' 'y range (default: fit the curves)' '--title' 'Title above the plot' '--size' 'Figure size in inches (default 6.4 4.2; 8.4 4.2 for several functions)' '--dpi' 'Resolution of raster formats (default 150)' '--all' 'Plot every function (value and derivative) into -o DIR/, with an index.md' '--no-all' 'Plot every function (value and derivative) into -o DIR/, with an index.md' '--format' 'Format when -o gives no file name (png, svg, pdf, ...); the gallery\'s format' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
+            printf '%s\t%s\n' '--output' 'Output file; the extension picks the format (.png, .svg, .pdf, ...)' '-o' 'Output file; the extension picks the format (.png, .svg, .pdf, ...)' '--range' 'x range (default: the function\'s own, e.g. -5 5; relu6 -3 9)' '--points' 'Evenly spaced points (default 1000; 2 to 1,000,000), plus each kink exactly' '--grad' 'Add the derivative (dashed, same colour; losses and --term: in a panel below)' '--no-grad' 'Add the derivative (dashed, same colour; losses and --term: in a panel below)' '--only-grad' 'Plot only the derivative' '--no-only-grad' 'Plot only the derivative' '--ylim' 'y range (default: fit the curves)' '--title' 'Title above the plot' '--size' 'Figure size in inches (default 6.4 4.2; 7.2 4.8 for several functions)' '--dpi' 'Resolution of raster formats (default 150)' '--all' 'Plot every function (value and derivative) into -o DIR/, with an index.md' '--no-all' 'Plot every function (value and derivative) into -o DIR/, with an index.md' '--format' 'Format when -o gives no file name or is - (png, svg, pdf, ...); the gallery\'s format' '--term' 'Draw the plot as text on stdout, sized to the terminal (COLUMNS and LINES elsewhere): braille, or ASCII outside a UTF-8 locale; colour on a terminal only, none with NO_COLOR' '--no-term' 'Draw the plot as text on stdout, sized to the terminal (COLUMNS and LINES elsewhere): braille, or ASCII outside a UTF-8 locale; colour on a terminal only, none with NO_COLOR' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
         case completion
             printf '%s\t%s\n' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
     end
@@ -325,6 +325,8 @@ function __actloss_option --description 'an option of a command: words of value 
             printf '%s\n' 0 -
         case 'plot --format'
             printf '%s\n' 1 - png svg pdf eps ps jpg jpeg tif tiff webp svgz raw rgba
+        case 'plot --term' 'plot --no-term'
+            printf '%s\n' 0 -
         case 'plot --help' 'plot -h'
             printf '%s\n' 0 -
         case 'plot --others'

@@ -728,3 +728,27 @@ def test_cjk_title_without_warnings(tmp_path, capsys):
         fig = P.draw([item("gelu")], P.Options(points=20, title="高斯"))
         assert fig.axes[0].title.get_fontfamily()[0] == family[0]
     assert P.title_font("plain") == (None, None)
+
+
+def test_cjk_title_without_a_cjk_font_one_line_and_no_warnings(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(P, "CJK_FONTS", ("No Such CJK Font",))
+    monkeypatch.setattr(P, "_add_new_cjk_fonts", lambda fm: False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        code, stdout, err = cli(capsys, "plot", "gelu", "--title", "高斯误差线性单元", "-o", str(tmp_path / "t.png"),
+                                "--points", "50")
+    assert (code, stdout) == (0, "")
+    assert err == f"actloss: {P.CJK_FONT_HINT}\n" and "apt install fonts-noto-cjk" in err
+
+
+def test_readme_text_plot_is_the_command_s_output():
+    """The README's text plot is what `actloss plot gelu --grad --term` prints at 80 × 24."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_docs_images", Path(__file__).parent.parent / "tools" / "make_docs_images.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    text = tool.text_plot()
+    lines = text.rstrip("\n").split("\n")
+    assert len(lines) == 23 and max(map(len, lines)) <= 80 and "━━ gelu′" in text
+    assert tool.README.read_text(encoding="utf-8") == tool.readme_with(text), "run python tools/make_docs_images.py"
