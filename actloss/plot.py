@@ -669,7 +669,7 @@ def _style_of(c: Curve, overlaid: bool) -> str:
     return "solid"
 
 
-_DASHES = {"solid": "-", "dashed": (0, (4.0, 2.2)), "dotted": (0, (1.0, 1.6))}
+_DASHES = {"solid": "-", "dashed": "--", "dotted": ":"}
 
 
 def draw(items: Sequence[Item], opts: Options):

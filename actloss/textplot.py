@@ -395,7 +395,7 @@ def _legend(chart: Chart, columns: int, unicode: bool, color: str | None, use_ma
     entries = []
     for p in chart.panels:
         for i, s in enumerate(p.series):
-            if use_markers and len(p.series) > 1:
+            if not unicode or (use_markers and len(p.series) > 1):
                 sym = markers[i % len(markers)] * 2
             elif s.style == "dotted":
                 sym = "┄┄" if unicode else ".."
@@ -405,7 +405,7 @@ def _legend(chart: Chart, columns: int, unicode: bool, color: str | None, use_ma
                 sym = "━━" if unicode else "=="
             on, off = _ansi(s.color, color)
             entries.append((f"{on}{sym}{off} {s.label}", len(sym) + 1 + len(s.label)))
-    if use_markers:
+    if (use_markers or not unicode) and any(len(p.series) > 1 for p in chart.panels):
         entries.append((f"{SHARED * 2} several", 10))
     elif color is not None and any(len(p.series) > 1 for p in chart.panels):
         sym = "⣿⣿" if unicode else "##"

@@ -752,3 +752,36 @@ def test_readme_text_plot_is_the_command_s_output():
     lines = text.rstrip("\n").split("\n")
     assert len(lines) == 23 and max(map(len, lines)) <= 80 and "━━ gelu′" in text
     assert tool.README.read_text(encoding="utf-8") == tool.readme_with(text), "run python tools/make_docs_images.py"
+
+
+class _WithSecond:
+    """gelu as a record that also gives f″ = φ(x)(2 − x²) through derivative(x, order=2)."""
+
+    def __init__(self):
+        self._rec = registry.get("gelu")
+        self.second_derivative_formula = registry.Formula("gelu″(x) = φ(x)(2 − x²)", r"\phi(x)\,(2 - x^{2})")
+
+    def __getattr__(self, name):
+        return getattr(self._rec, name)
+
+    def derivative(self, x, order=1, **params):
+        if order == 2:
+            x = np.asarray(x, dtype=np.float64)
+            return np.exp(-x * x / 2) / math.sqrt(2 * math.pi) * (2 - x * x)
+        return self._rec.derivative(x, **params)
+
+
+def test_second_derivative_is_one_more_curve_dotted():
+    rec = _WithSecond()
+    it = P.Item(rec, rec.bind({}))
+    opts = P.Options(grad=True, second=True, points=200)
+    cs = P.curves([it], opts)[0]
+    assert [c.order for c in cs] == [0, 1, 2] and cs[2].name == "gelu″" and cs[2].gid.endswith("-grad2")
+    np.testing.assert_allclose(cs[2].y[cs[2].x == 0.0], 2 / math.sqrt(2 * math.pi), rtol=1e-15)
+    fig = P.draw([it], opts)
+    styles = [ln.get_linestyle() for ln in fig.axes[0].get_lines() if (ln.get_gid() or "").startswith("curve-")]
+    assert styles == ["-", "--", ":"]
+    chart = P.chart([it], opts)
+    assert [[s.style for s in p.series] for p in chart.panels] == [["solid"], ["solid", "dotted"]]
+    assert "┄┄ gelu″" in T.strip_ansi(T.render(chart, 80, 24, color="256"))
+    assert "×× gelu″" in T.render(chart, 80, 24)  # without colour, a character per curve
