@@ -736,9 +736,10 @@ def _frame(ax) -> None:
         fmt = ScalarFormatter(useOffset=False)
         fmt.set_powerlimits((-4, 5))
         axis.set_major_formatter(fmt)
-    if x0 < 0 < x1:
+    # (not where it would double the frame's own line: within 3 % of the left or lower edge)
+    if x0 < 0 < x1 and -x0 > 0.03 * (x1 - x0):
         ax.axvline(0.0, color="#555555", linewidth=0.8, zorder=1.2)
-    if y0 < 0 < y1:
+    if y0 < 0 < y1 and -y0 > 0.03 * (y1 - y0):
         ax.axhline(0.0, color="#555555", linewidth=0.8, zorder=1.2)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
