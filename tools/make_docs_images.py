@@ -44,6 +44,7 @@ def text_plot() -> str:
     from contextlib import redirect_stdout
 
     sys.path.insert(0, str(ROOT))
+    from actloss.cli import args as cliargs
     from actloss.cli import plot
 
     plot.FREEZE_AT_EXIT = False
@@ -53,7 +54,7 @@ def text_plot() -> str:
     buf = io.StringIO()
     try:
         with redirect_stdout(buf):
-            plot.run_fast(list(TEXT[1]))
+            cliargs.run("plot", list(TEXT[1]))
     finally:
         for k, v in saved.items():
             if v is None:
