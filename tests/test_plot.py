@@ -463,7 +463,7 @@ BRAILLE = {chr(c) for c in range(0x2801, 0x2900)}
 
 
 def _text_env(**more):
-    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS", "LINES", "LC_ALL", "LC_CTYPE")}
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS", "LINES", "LC_ALL", "LC_CTYPE", "COLORTERM")}
     env.update(LANG="C.UTF-8", TERM="xterm-256color")
     env.update(more)
     return env
@@ -785,3 +785,18 @@ def test_second_derivative_is_one_more_curve_dotted():
     assert [[s.style for s in p.series] for p in chart.panels] == [["solid"], ["solid", "dotted"]]
     assert "┄┄ gelu″" in T.strip_ansi(T.render(chart, 80, 24, color="256"))
     assert "×× gelu″" in T.render(chart, 80, 24)  # without colour, a character per curve
+
+
+def test_truecolor_terminals_get_the_palette_exactly():
+    assert T.color_mode(_Tty(), {"COLORTERM": "truecolor"}) == "truecolor"
+    assert T.color_mode(_Tty(), {}) == "256"
+    assert T.color_mode(_Tty(), {"NO_COLOR": ""}) is None  # set, even empty (no-color.org)
+    assert T.color_mode(_Tty(), {"TERM": "dumb"}) is None
+    assert T.color_mode(None, {}) is None
+    r, g, b = (int(T.TERM_PALETTE[0][i:i + 2], 16) for i in (1, 3, 5))
+    assert T._ansi(0, "truecolor")[0] == f"\x1b[38;2;{r};{g};{b}m"
+
+
+class _Tty:
+    def isatty(self):
+        return True
