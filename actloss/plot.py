@@ -205,6 +205,12 @@ def _loss_plot(record) -> Mapping[str, Any]:
 
 def check_items(items: Sequence[Item], opts: Options) -> None:
     """Functions that can share one axes, and a range that suits them."""
+    if opts.second:
+        lacking = [it.record.name for it in items if it.record.shape != "elementwise"
+                   or not getattr(it.record, "has_second_derivative", lambda: True)()]
+        if lacking:
+            raise InputError(f"{', '.join(lacking)} {'has' if len(lacking) == 1 else 'have'} no second derivative "
+                             "to plot (f″ is drawn for elementwise activations)")
     kinds = {x_kind(it.record, it.params) for it in items}
     if len(kinds) > 1:
         if "x" in kinds:
@@ -250,6 +256,7 @@ class _Fn:
     dlatex: str
     d2f: Callable[[Any], Any] | None = None  # f″, where the record has it
     d2latex: str = ""
+    kinks2: list[float] | None = None  # where f′ has corners or jumps (None: the kinks of f)
 
 
 def _fmt_params(params: Mapping[str, Any], skip: Iterable[str] = ()) -> str:
@@ -296,6 +303,7 @@ def _function(item: Item) -> _Fn:
     latex, dlatex = rec.formula.latex, rec.derivative_formula.latex
     if rec.shape == "elementwise":
         second = getattr(rec, "second_derivative_formula", None)
+        kinks2 = [k for k, _ in rec.kink_points2(params)] if hasattr(rec, "kink_points2") else None
         return _Fn(
             lambda x: rec.value(x, **params),
             lambda x: rec.derivative(x, **params),
@@ -303,6 +311,7 @@ def _function(item: Item) -> _Fn:
             rec.name + paren, latex, dlatex,
             lambda x: rec.derivative(x, order=2, **params),
             second.latex if second is not None else "",
+            kinks2,
         )
     if rec.shape == "vector":
         others = np.asarray(item.others, dtype=np.float64)
@@ -469,8 +478,11 @@ def curve(fn: _Fn, lo: float, hi: float, n: int, derivative: int | bool):
         raise InputError(f"{fn.label.split(' ')[0]} has no second derivative to plot")
     extra: list[float] = []
     pairs: list[tuple[float, float]] = []
-    if fn.kinks is not None:
-        for k in fn.kinks:
+    kinks = fn.kinks
+    if int(derivative) == 2 and fn.kinks2 is not None:
+        kinks = sorted(set(fn.kinks2) | set(fn.kinks or ()))
+    if kinks is not None:
+        for k in kinks:
             if lo <= k <= hi:
                 left, right = math.nextafter(k, -math.inf), math.nextafter(k, math.inf)
                 extra.append(k)

@@ -20,6 +20,7 @@ import pytest
 from actloss import plot as P
 from actloss import registry
 from actloss import textplot as T
+from actloss.errors import InputError
 from actloss.cli import plot as plot_cli
 from actloss.cli.entry import main
 from terminal import run_on_terminal
@@ -800,3 +801,11 @@ def test_truecolor_terminals_get_the_palette_exactly():
 class _Tty:
     def isatty(self):
         return True
+
+
+def test_second_derivative_only_where_the_record_has_one():
+    opts = P.Options(grad=True, second=True, points=50)
+    with pytest.raises(InputError, match="softmax has no second derivative"):
+        P.check_items([item("softmax")], opts)
+    rec = _WithSecond()
+    P.check_items([P.Item(rec, rec.bind({}))], opts)  # no error
