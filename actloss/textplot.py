@@ -355,8 +355,6 @@ def _render(chart: Chart, columns: int, lines: int, unicode: bool, color: str | 
             text = label_at.get(r, "")
             axis = ytick_char if r in label_at else vertical
             out.append(text.rjust(margin) + " " + axis + "".join(row))
-        if p.ylabel:
-            out[-h] = out[-h] + ""  # panel names are in the legend
     # x axis
     xt = nice_ticks(chart.xlim[0], chart.xlim[1], max(2, min(10, cols // 10)))
     xl = [tick_label(v, xt) for v in xt]

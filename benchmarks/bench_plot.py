@@ -95,6 +95,8 @@ def renderer_times(repeats: int = 20) -> dict[str, float]:
             times.append(time.perf_counter() - t)
         return min(times) * 1000
 
+    import actloss.plot  # noqa: F401  (loaded by the command before the renderer)
+
     t = time.perf_counter()
     from actloss import textplot as T
 
