@@ -820,7 +820,7 @@ def _add_new_cjk_fonts(font_manager) -> bool:
 
 def chart(items: Sequence[Item], opts: Options):
     """The plot as a ``textplot.Chart``: the same curves, ranges and limits as the image."""
-    from actloss import textplot as T
+    import actloss.textplot as T
 
     groups, xr = panels(items, opts, text=True)
     out = []
@@ -838,7 +838,7 @@ def terminal_text(items: Sequence[Item], opts: Options, stream=None, environ=Non
     """The plot as text for ``stream`` (stdout): its size, UTF-8 or ASCII, colour only on a terminal."""
     import sys
 
-    from actloss import textplot as T
+    import actloss.textplot as T
 
     stream = sys.stdout if stream is None else stream
     check_options(opts)

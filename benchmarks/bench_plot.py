@@ -98,7 +98,7 @@ def renderer_times(repeats: int = 20) -> dict[str, float]:
     import actloss.plot  # noqa: F401  (loaded by the command before the renderer)
 
     t = time.perf_counter()
-    from actloss import textplot as T
+    import actloss.textplot as T
 
     out["actloss.textplot import"] = (time.perf_counter() - t) * 1000
     chart = T.Chart([T.Panel([T.Series(x, y, n, i) for i, (y, n) in enumerate(zip(ys, names))], (-0.5, 4.2))], (-4, 4))
