@@ -1078,7 +1078,8 @@ def gallery(items: Sequence[Item], opts: Options, directory: str | os.PathLike, 
 
 def index_markdown(items: Sequence[Item], files: Sequence[Path]) -> str:
     lines = ["# actloss gallery", "",
-             "Each function (solid) and its derivative (dashed, same colour), drawn by `actloss plot`.", ""]
+             "Each function (solid) and its derivative (dashed, same colour; a loss's derivative in a panel below it), "
+             "drawn by `actloss plot`.", ""]
     groups = [("Activations", "activation"), ("Losses", "loss")]
     for title, kind in groups:
         pairs = [(it, p) for it, p in zip(items, files) if it.record.kind == kind]
