@@ -9,10 +9,12 @@ dotted in the f′ panel), the x axis with round ticks, and the legend. Each pan
 
 Overlapping curves: a character cell holds one colour, so where curves cross or coincide only one can
 show its colour. Drawing f′ in a panel of its own halves the curves in each panel and gives each its
-own y range (a loss's −1/p no longer squashes the loss); within a panel every curve's dots are kept
-(a shared cell shows the dots of all its curves, in the colour of the last one drawn), and without
-colour (a pipe, NO_COLOR) several curves are told apart by a character of their own, shown in the
-legend, instead of braille dots. Identical curves are named as such in the legend by the caller.
+own y range (a loss's −1/p no longer squashes the loss). Within a panel every curve's dots are kept,
+and the cells that several curves share take their colours in turn along x (two columns each), the
+way the image draws coinciding curves in dashes over each other: a stretch where curves coincide
+shows all their colours instead of the last curve's alone. Without colour (a pipe, NO_COLOR)
+several curves are told apart by a character of their own, shown in the legend, with '#' where they
+share a cell. Identical curves are named as such in the legend by the caller.
 """
 
 from __future__ import annotations
@@ -247,7 +249,7 @@ def _canvas(panel: Panel, xlim, cols: int, rows: int, braille: bool, colored: bo
     bits = np.zeros((rows, cols), dtype=np.int64)
     owner = np.full((rows, cols), -1, dtype=np.int64)
     marks = np.full((rows, cols), -1, dtype=np.int64)
-    count = np.zeros((rows, cols), dtype=np.int64)
+    members = np.zeros((rows, cols), dtype=object)  # the set of curves through each cell, as a bit mask
     for i, s in enumerate(panel.series):
         c, r = _dots(s, xlim, panel.ylim, cols * sx, rows * sy)
         cc, rr = c // sx, r // sy
@@ -259,8 +261,8 @@ def _canvas(panel: Panel, xlim, cols: int, rows: int, braille: bool, colored: bo
         owner[rr, cc] = i
         hit = np.zeros((rows, cols), dtype=bool)
         hit[rr, cc] = True
-        count += hit
-    return bits, owner, marks, count
+        members[hit] = members[hit] | (1 << i)
+    return bits, owner, marks, members
 
 
 def _zero_row(ylim, rows: int, sy: int):
@@ -323,7 +325,7 @@ def _render(chart: Chart, columns: int, lines: int, unicode: bool, color: str | 
     for k, (p, h) in enumerate(zip(chart.panels, heights)):
         if k:
             out.append(" " * (margin + 1) + vertical)
-        bits, owner, marks, count = _canvas(p, chart.xlim, cols, h, braille, color is not None)
+        bits, owner, marks, members = _canvas(p, chart.xlim, cols, h, braille, color is not None)
         zr = _zero_row(p.ylim, h, sy)
         zc = _zero_col(chart.xlim, cols, sx)
         label_at = {}
@@ -337,14 +339,16 @@ def _render(chart: Chart, columns: int, lines: int, unicode: bool, color: str | 
             for c in range(cols):
                 i = owner[r, c]
                 if i >= 0:
-                    shared = count[r, c] > 1
+                    mask = int(members[r, c])
+                    shared = mask & (mask - 1) != 0
+                    if shared and color is not None:  # the curves' colours in turn along x, two columns each
+                        through = [j for j in range(len(p.series)) if mask >> j & 1]
+                        i = through[(c // 2) % len(through)]
                     if marks[r, c] >= 0:
-                        ch = SHARED if shared else markers[marks[r, c] % len(markers)]
+                        ch = SHARED if shared and color is None else markers[i % len(markers)]
                     else:
                         ch = chr(BRAILLE_BASE + int(bits[r, c]))
-                    # a cell holds one colour: one that several curves share gets none, so no curve
-                    # seems to lie on top of the others
-                    on, off = _ansi(p.series[i].color, None if shared else color)
+                    on, off = _ansi(p.series[i].color, color)
                     row.append(on + ch + off)
                 elif r == zr:
                     row.append(horizontal if c != zc else ("┼" if unicode else "+"))
@@ -403,11 +407,8 @@ def _legend(chart: Chart, columns: int, unicode: bool, color: str | None, use_ma
                 sym = "━━" if unicode else "=="
             on, off = _ansi(s.color, color)
             entries.append((f"{on}{sym}{off} {s.label}", len(sym) + 1 + len(s.label)))
-    if (use_markers or not unicode) and any(len(p.series) > 1 for p in chart.panels):
+    if color is None and (use_markers or not unicode) and any(len(p.series) > 1 for p in chart.panels):
         entries.append((f"{SHARED * 2} several", 10))
-    elif color is not None and any(len(p.series) > 1 for p in chart.panels):
-        sym = "⣿⣿" if unicode else "##"
-        entries.append((f"{sym} several (uncoloured)", 2 + 1 + 20))
     lines, line, width = [], "", 0
     for text, n in entries:
         if width and width + 3 + n > columns:
