@@ -809,3 +809,14 @@ def test_second_derivative_only_where_the_record_has_one():
         P.check_items([item("softmax")], opts)
     rec = _WithSecond()
     P.check_items([P.Item(rec, rec.bind({}))], opts)  # no error
+
+
+def test_shared_cells_show_every_curve_s_colour_in_turn():
+    x = np.linspace(0.0, 1.0, 200)
+    chart = T.Chart([T.Panel([T.Series(x, x, "a", 0), T.Series(x, x.copy(), "b", 1)], (0.0, 1.0))], (0.0, 1.0))
+    text = T.render(chart, 60, 20, color="256")
+    first, second = (T._ansi(i, "256")[0] for i in (0, 1))
+    body = text.split("\n")[:-3]  # above the axis and the legend
+    assert sum(line.count(first) for line in body) > 10 and sum(line.count(second) for line in body) > 10
+    plain = T.render(chart, 60, 20)  # no colour: the shared cells say so
+    assert "#" in plain and "## several" in plain
