@@ -297,7 +297,7 @@ def _render(chart: Chart, columns: int, lines: int, unicode: bool, color: str | 
     markers = MARKERS_UNICODE if unicode else MARKERS_ASCII
     use_markers = color is None and any(len(p.series) > 1 for p in chart.panels)
     legend = _legend(chart, columns, unicode, color, use_markers, markers)
-    header = [chart.title] if chart.title else []
+    header = [_fit(chart.title, columns, unicode)] if chart.title else []
     footer_lines = 2 + len(legend) + len(chart.notes)
     available = max(lines - len(header) - footer_lines - shrink, 4 * len(chart.panels))
     gaps = len(chart.panels) - 1
@@ -385,11 +385,31 @@ def _render(chart: Chart, columns: int, lines: int, unicode: bool, color: str | 
             xlabel_line = xlabel_line + " " * (columns - len(xlabel_line) - len(chart.xlabel)) + chart.xlabel
         else:
             out.append(xlabel_line)
-            xlabel_line = chart.xlabel.rjust(columns)
+            xlabel_line = _fit(chart.xlabel, columns, unicode).rjust(columns)
     out.append(xlabel_line.rstrip())
     out.extend(legend)
     out.extend(chart.notes)
     return "\n".join(line.rstrip() for line in out) + "\n"
+
+
+def _width(text: str) -> int:
+    """Terminal columns of ``text``: two for wide (CJK) characters."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _fit(text: str, columns: int, unicode: bool) -> str:
+    """``text`` cut to ``columns`` terminal columns, its end marked."""
+    if _width(text) <= columns:
+        return text
+    mark = "…" if unicode else "..."
+    out = ""
+    for ch in text:
+        if _width(out + ch) + len(mark) > max(columns, len(mark)):
+            break
+        out += ch
+    return out + mark
 
 
 def _legend(chart: Chart, columns: int, unicode: bool, color: str | None, use_markers: bool, markers: str) -> list[str]:
@@ -406,7 +426,8 @@ def _legend(chart: Chart, columns: int, unicode: bool, color: str | None, use_ma
             else:
                 sym = "━━" if unicode else "=="
             on, off = _ansi(s.color, color)
-            entries.append((f"{on}{sym}{off} {s.label}", len(sym) + 1 + len(s.label)))
+            label = _fit(s.label, columns - len(sym) - 1, unicode)
+            entries.append((f"{on}{sym}{off} {label}", len(sym) + 1 + len(label)))
     if color is None and (use_markers or not unicode) and any(len(p.series) > 1 for p in chart.panels):
         entries.append((f"{SHARED * 2} several", 10))
     lines, line, width = [], "", 0

@@ -820,3 +820,12 @@ def test_shared_cells_show_every_curve_s_colour_in_turn():
     assert sum(line.count(first) for line in body) > 10 and sum(line.count(second) for line in body) > 10
     plain = T.render(chart, 60, 20)  # no colour: the shared cells say so
     assert "#" in plain and "## several" in plain
+
+
+@pytest.mark.parametrize("lang", ["C.UTF-8", "C"])
+def test_narrow_terminals_get_no_line_wider_than_they_are(lang):
+    env = {"COLUMNS": "40", "LINES": "14", "LANG": lang}
+    for names in (["kl"], ["geglu"], ["focal"], ["relu", "gelu", "silu", "mish"]):
+        opts = P.Options(grad=True, title="高斯误差线性单元 " * 4)
+        text = P.terminal_text([item(n) for n in names], opts, environ=env)
+        assert max(T._width(line) for line in text.rstrip("\n").split("\n")) <= 40, names
