@@ -203,11 +203,16 @@ def _loss_plot(record) -> Mapping[str, Any]:
     return {"x": spec.x, "xlabel": spec.xlabel, "make": spec.make, "maker": spec.maker.rpartition(":")[2]}
 
 
+def has_second(item: Item) -> bool:
+    """Whether f″ can be drawn: an elementwise activation whose record gives derivative(x, order=2)."""
+    rec = item.record
+    return rec.shape == "elementwise" and bool(getattr(rec, "has_second_derivative", lambda: False)())
+
+
 def check_items(items: Sequence[Item], opts: Options) -> None:
     """Functions that can share one axes, and a range that suits them."""
     if opts.second:
-        lacking = [it.record.name for it in items if it.record.shape != "elementwise"
-                   or not getattr(it.record, "has_second_derivative", lambda: True)()]
+        lacking = [it.record.name for it in items if not has_second(it)]
         if lacking:
             raise InputError(f"{', '.join(lacking)} {'has' if len(lacking) == 1 else 'have'} no second derivative "
                              "to plot (f″ is drawn for elementwise activations)")
@@ -1065,6 +1070,7 @@ def gallery(items: Sequence[Item], opts: Options, directory: str | os.PathLike, 
         if progress is not None:
             progress(item.record.name)
         one = Options(**each.__dict__)
+        one.second = opts.second and has_second(item)  # f″ where the function has one
         if x_kind(item.record, item.params) == "probability" and one.x_range is not None:
             lo, hi = one.x_range
             one.x_range = (max(lo, 0.0), min(hi, 1.0)) if max(lo, 0.0) < min(hi, 1.0) else None

@@ -124,7 +124,7 @@ _actloss_command() {
         loss) _o='--pred --target --format --precision --help -h' _kinds='loss' _free=1 _pos='' _so='' ;;
         list) _o='--kind --format --help -h' _kinds='activation loss' _free=0 _pos='' _so='' ;;
         info) _o='--lang --format --help -h' _kinds='activation loss' _free=0 _pos='names' _so='' ;;
-        plot) _o='--output -o --range --points --grad --no-grad --only-grad --no-only-grad --ylim --title --size --dpi --all --no-all --format --term --no-term --help -h' _kinds='activation loss' _free=1 _pos='' _so='--others:vector --value:glu' ;;
+        plot) _o='--output -o --range --points --grad --no-grad --only-grad --no-only-grad --grad2 --no-grad2 --ylim --title --size --dpi --all --no-all --format --term --no-term --help -h' _kinds='activation loss' _free=1 _pos='' _so='--others:vector --value:glu' ;;
         completion) _o='--help -h' _kinds='activation loss' _free=0 _pos='choice' _so='' ;;
         *) _o= _kinds= _free=0 _pos= _so= ;;
     esac
@@ -161,6 +161,7 @@ _actloss_option() {
         'plot --points') _n=1 ;;
         'plot --grad'|'plot --no-grad') _n=0 ;;
         'plot --only-grad'|'plot --no-only-grad') _n=0 ;;
+        'plot --grad2'|'plot --no-grad2') _n=0 ;;
         'plot --ylim') _n=2 ;;
         'plot --title') _n=1 ;;
         'plot --size') _n=2 ;;

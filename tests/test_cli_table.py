@@ -82,7 +82,7 @@ CASES = [
     ["plot", "softmax", "--others", "1,2", "--title", "t", "--ylim", "0", "1", "--size", "3", "2", "--dpi", "50",
      "--points", "10", "--range", "-1", "1", "--format", "svg", "--output", "/nonexistent-dir/x/"],
     ["plot", "glu", "--value", "2", "--format", "nope"],
-    ["plot", "elu", "--alpha", "0.5,1", "--grad", "--term", "--points", "50"],
+    ["plot", "elu", "--alpha", "0.5,1", "--grad", "--grad2", "--term", "--points", "50"],
     ["plot", "gelu", "-o", "-", "--format", "svg", "--points", "20"],
 ]
 

@@ -829,3 +829,26 @@ def test_narrow_terminals_get_no_line_wider_than_they_are(lang):
         opts = P.Options(grad=True, title="高斯误差线性单元 " * 4)
         text = P.terminal_text([item(n) for n in names], opts, environ=env)
         assert max(T._width(line) for line in text.rstrip("\n").split("\n")) <= 40, names
+
+
+def test_grad2_on_the_command_line(tmp_path, capsys):
+    out = tmp_path / "g.svg"
+    code, _, err = cli(capsys, "plot", "gelu", "elu", "--grad", "--grad2", "-o", str(out), "--points", "101")
+    assert (code, err) == (0, "")
+    assert sorted(curves_in_svg(out)) == sorted(f"curve-{i}-{n}{s}" for i, n in enumerate(("gelu", "elu"))
+                                                 for s in ("", "-grad", "-grad2"))
+    c = next(c for c in P.curves([item("gelu")], P.Options(second=True, points=101))[0] if c.order == 2)
+    x = c.x[np.isfinite(c.x)]
+    expected = [math.exp(-v * v / 2) / math.sqrt(2 * math.pi) * (2 - v * v) for v in x]
+    np.testing.assert_allclose(c.y[np.isfinite(c.x)], expected, rtol=1e-13, atol=1e-300)
+    code, _, err = cli(capsys, "plot", "softmax", "--grad2", "-o", str(tmp_path / "s.svg"))
+    assert code == 2 and "softmax has no second derivative" in one_error_line(err)
+
+
+def test_grad2_in_the_terminal_and_the_gallery(tmp_path):
+    text = P.terminal_text([item("elu")], P.Options(grad=True, second=True),
+                           environ={"COLUMNS": "80", "LINES": "24", "LANG": "C.UTF-8"})
+    assert "elu″" in text.split("\n")[-2]
+    P.gallery([item("gelu"), item("softmax"), item("mse")], P.Options(second=True, points=40, dpi=20), tmp_path, "svg")
+    assert "curve-0-gelu-grad2" in curves_in_svg(tmp_path / "gelu.svg")
+    assert not any(k.endswith("grad2") for k in curves_in_svg(tmp_path / "softmax.svg"))

@@ -83,7 +83,8 @@ def _is_dir_target(out: str) -> bool:
 
 
 def run(numbers=(), names=(), output=None, x_range=None, points=1000, grad=False, only_grad=False, ylim=None,
-        title=None, size=None, dpi=150.0, all_=False, fmt=None, term=False, others=None, value=None, **params) -> None:
+        title=None, size=None, dpi=150.0, all_=False, fmt=None, term=False, grad2=False, others=None, value=None,
+        **params) -> None:
     """``actloss plot``."""
     import gc
 
@@ -93,7 +94,7 @@ def run(numbers=(), names=(), output=None, x_range=None, points=1000, grad=False
     gc.disable()  # matplotlib's import allocates a lot; cyclic collection meanwhile only costs time
     try:
         _run(list(names), list(numbers), params, output, x_range, points, grad, only_grad, ylim, title, size, dpi, all_, fmt,
-             bool(term))
+             bool(term), bool(grad2))
     finally:
         if FREEZE_AT_EXIT:
             # the process ends next: without this its final collection walks every matplotlib object (~0.1 s)
@@ -105,13 +106,14 @@ def run(numbers=(), names=(), output=None, x_range=None, points=1000, grad=False
 FREEZE_AT_EXIT = True
 
 
-def _run(names, numbers, params, output, x_range, points, grad, only_grad, ylim, title, size, dpi, all_, fmt, text=False) -> None:
+def _run(names, numbers, params, output, x_range, points, grad, only_grad, ylim, title, size, dpi, all_, fmt, text=False,
+         second=False) -> None:
     from actloss import plot as P
     from actloss import registry
 
     if numbers:
         raise InputError(f"plot takes no input numbers, got {numbers[0]!r}; choose the x range with --range XMIN XMAX")
-    opts = P.Options(x_range=x_range, points=points, grad=grad, only_grad=only_grad, ylim=ylim,
+    opts = P.Options(x_range=x_range, points=points, grad=grad, only_grad=only_grad, second=second, ylim=ylim,
                      title=title, size=size, dpi=dpi)
     if fmt is not None:
         f = fmt.lower().lstrip(".")

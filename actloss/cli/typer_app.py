@@ -357,6 +357,7 @@ def _plot(
     points: int = typer.Option(1000, "--points", metavar="N", show_default=False, help="Evenly spaced points (default 1000; 2 to 1,000,000), plus each kink exactly."),
     grad: bool = typer.Option(False, "--grad/--no-grad", help="Add the derivative (dashed, same colour; losses and --term: in a panel below)."),
     only_grad: bool = typer.Option(False, "--only-grad/--no-only-grad", help="Plot only the derivative."),
+    grad2: bool = typer.Option(False, "--grad2/--no-grad2", help="Add the second derivative f'' (dotted, with f'; elementwise activations)."),
     ylim: Optional[Tuple[float, float]] = typer.Option(None, "--ylim", metavar="YMIN YMAX", help="y range (default: fit the curves)."),
     title: Optional[str] = typer.Option(None, "--title", metavar="T", help="Title above the plot."),
     size: Optional[Tuple[float, float]] = typer.Option(None, "--size", metavar="W H", help="Figure size in inches (default 6.4 4.2; 7.2 4.8 for several functions)."),
