@@ -230,15 +230,27 @@ class Function:
             _KERNEL_CACHE[self.kernel] = cached
         return cached
 
-    def value(self, *args: Any, **params: Any) -> Any:
-        """f(x) (or the loss of pred and target) with checked parameters."""
+    def value(self, *args: Any, dtype: Any = None, saturate: bool = False, **params: Any) -> Any:
+        """f(x) (or the loss of pred and target) with checked parameters.
+
+        ``dtype`` (a format name such as "bfloat16", or a numpy dtype): the
+        input is rounded to that format and the result correctly rounded into
+        it, as an array of that dtype (see ``actloss.lowp``); ``saturate``
+        clamps overflow to the largest finite value.
+        """
+        if dtype is not None or saturate:
+            return _lowp().evaluate(self, "value", args[0], params, dtype, saturate, *args[1:])
         return self._kernels()[0](*args, **self.bind(params))
 
-    def derivative(self, *args: Any, order: int = 1, **params: Any) -> Any:
+    def derivative(self, *args: Any, order: int = 1, dtype: Any = None, saturate: bool = False, **params: Any) -> Any:
         """f'(x), the Jacobian (vector functions), or dL/dpred (losses); with ``order=2``
         f''(x) of an elementwise activation, or the second derivative of a loss with
-        respect to pred (its Hessian diagonal, or per-sample Hessians where stated)."""
+        respect to pred (its Hessian diagonal, or per-sample Hessians where stated).
+        ``dtype`` and ``saturate`` as for ``value``."""
         self.check_order(order)
+        if dtype is not None or saturate:
+            which = "derivative" if order == 1 else "derivative2"
+            return _lowp().evaluate(self, which, args[0], params, dtype, saturate, *args[1:])
         if self.shape in ("vector", "glu"):
             refuse_too_large(self.name, args[0])
         if order == 1:
@@ -314,6 +326,10 @@ def refuse_too_large(name: str, x: Any) -> None:
             f"{entries:.3g} entries ({gib:,.0f} GiB), more than this machine's memory can hold; "
             "evaluate fewer or shorter vectors at a time"
         )
+
+
+def _lowp():
+    return importlib.import_module("actloss.lowp")
 
 _REQUIRED_TEXT = ("name", "summary", "kernel", "range")
 

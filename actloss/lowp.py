@@ -1,0 +1,501 @@
+"""Low-precision formats: rounding into them, correctly rounded results, printing.
+
+A format is named as ml_dtypes and PyTorch name it (``bfloat16``,
+``float8_e4m3fn``, ...) or by a short alias (``bf16``, ``e4m3``). Nothing
+here imports ml_dtypes until a format other than float64 is asked for, and
+mpmath is imported only to settle a hard case.
+
+Rounding (:func:`round_to`) is done on the float64 values themselves, exactly:
+the quantum of each value's binade is a power of two, ``x / quantum`` is exact
+and ``np.rint`` rounds it to nearest, ties to even, in one step. ml_dtypes'
+own float64 -> bfloat16/float8 cast is never used for that, since it rounds
+twice (through float32).
+
+Correct rounding (:func:`correctly_rounded`): the float64 kernels are within
+4 ulp of exact (an absolute ``4 * 2**-52`` next to the zeros of some
+derivatives). Rounding the float64 result settles the answer unless the
+exact value could lie on the other side of a rounding boundary of the target
+format (a midpoint between two neighbours, or the overflow threshold): both
+ends of the error interval are rounded, and where they differ the element is
+a hard case, evaluated with mpmath (``actloss._exact``) at increasing
+precision until its rounding is certain. An exact midpoint (a tie, possible
+for rational functions such as (x + 1)/2) rounds to even.
+
+Zeros: a result whose magnitude is below 2**-1000 rounds to zero in every
+format offered; its sign is the float64 kernel's (an exact zero keeps the
+convention of the kernel, which follows PyTorch).
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+
+from actloss.errors import ParameterError
+
+__all__ = [
+    "FORMATS", "Format", "get_format", "format_names", "round_to", "to_dtype", "correctly_rounded",
+    "evaluate", "shortest", "bits_of", "all_values",
+]
+
+
+@dataclass(frozen=True)
+class Format:
+    """A binary floating-point format.
+
+    precision: significand bits, the implicit one included (bfloat16: 8).
+    emin:      exponent of the smallest normal value (2**emin).
+    max:       the largest finite value.
+    overflow:  what a finite value beyond the range rounds to: "inf", "nan"
+               (float8_e4m3fn, which has no infinity) or "saturate" (the MX
+               formats, which have neither).
+    digits:    significant decimal digits that always round-trip.
+    """
+
+    name: str
+    bits: int
+    precision: int
+    emin: int
+    max: float
+    overflow: str
+    digits: int
+    aliases: tuple[str, ...] = ()
+    module: str = "ml_dtypes"  # where the numpy scalar type lives
+
+    @property
+    def has_inf(self) -> bool:
+        return self.overflow == "inf"
+
+    @property
+    def has_nan(self) -> bool:
+        return self.overflow != "saturate"
+
+    @property
+    def smallest_subnormal(self) -> float:
+        return math.ldexp(1.0, self.emin - self.precision + 1)
+
+    @property
+    def smallest_normal(self) -> float:
+        return math.ldexp(1.0, self.emin)
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The numpy dtype (an ml_dtypes type for bfloat16, float8 and the MX formats)."""
+        mod = importlib.import_module(self.module)
+        return np.dtype(getattr(mod, self.name))
+
+    @property
+    def uint(self) -> np.dtype:
+        """The unsigned integer type of the format's width (its bit patterns)."""
+        return np.dtype({64: np.uint64, 32: np.uint32, 16: np.uint16}.get(self.bits, np.uint8))
+
+    def describe(self) -> str:
+        over = {"inf": "overflow gives inf", "nan": "no inf: overflow gives NaN",
+                "saturate": "no inf or NaN: overflow saturates"}[self.overflow]
+        return (f"{self.name}: {self.bits} bits, {self.precision}-bit significand, "
+                f"largest {self.max:g}, smallest normal 2^{self.emin}, {over}")
+
+
+def _max(precision: int, emax: int, top_code_is_nan: bool = False) -> float:
+    frac = 1.0 - math.ldexp(1.0, -(precision - 1)) * (2 if top_code_is_nan else 1)
+    return math.ldexp(1.0 + frac, emax)
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("float64", 64, 53, -1022, _max(53, 1023), "inf", 17, ("f64", "fp64", "double"), "numpy"),
+        Format("float32", 32, 24, -126, _max(24, 127), "inf", 9, ("f32", "fp32", "single", "float"), "numpy"),
+        Format("float16", 16, 11, -14, _max(11, 15), "inf", 5, ("f16", "fp16", "half"), "numpy"),
+        Format("bfloat16", 16, 8, -126, _max(8, 127), "inf", 4, ("bf16",)),
+        # e4m3fn: the all-ones code is NaN, so the largest value is 1.110b * 2**8 = 448
+        Format("float8_e4m3fn", 8, 4, -6, _max(4, 8, True), "nan", 3, ("e4m3", "e4m3fn", "fp8_e4m3", "float8_e4m3")),
+        Format("float8_e5m2", 8, 3, -14, _max(3, 15), "inf", 3, ("e5m2", "fp8_e5m2")),
+        Format("float6_e2m3fn", 6, 4, 0, _max(4, 2), "saturate", 2, ("e2m3", "fp6_e2m3")),
+        Format("float6_e3m2fn", 6, 3, -2, _max(3, 4), "saturate", 2, ("e3m2", "fp6_e3m2")),
+        Format("float4_e2m1fn", 4, 2, 0, _max(2, 2), "saturate", 2, ("e2m1", "fp4", "fp4_e2m1")),
+    )
+}
+
+_KEYS = {k: f.name for f in FORMATS.values() for k in (f.name,) + f.aliases}
+
+
+def format_names() -> list[str]:
+    return list(FORMATS)
+
+
+def get_format(spec: Any) -> Format:
+    """A Format from a name, an alias, a numpy dtype or scalar type; ParameterError if unknown."""
+    if isinstance(spec, Format):
+        return spec
+    if spec is None:
+        return FORMATS["float64"]
+    if isinstance(spec, str):
+        key = spec.strip().lower().replace("-", "_")
+        key = {"torch.bfloat16": "bfloat16"}.get(key, key).removeprefix("torch.")
+        name = _KEYS.get(key)
+        if name is None:
+            raise ParameterError(
+                f"--dtype must be one of {', '.join(FORMATS)} (or bf16, fp16, fp32, e4m3, e5m2), got {spec!r}"
+            )
+        return FORMATS[name]
+    try:
+        name = np.dtype(spec).name
+    except TypeError:
+        raise ParameterError(f"not a floating-point format: {spec!r}") from None
+    if name in FORMATS:
+        return FORMATS[name]
+    raise ParameterError(f"no format for dtype {name}; use one of {', '.join(FORMATS)}")
+
+
+# ---------------------------------------------------------------------------
+# rounding float64 values into a format, exactly
+# ---------------------------------------------------------------------------
+
+def round_to(x: Any, fmt: Any, saturate: bool = False) -> np.ndarray:
+    """float64 values rounded to the nearest value of ``fmt`` (ties to even), as float64.
+
+    One rounding, however the value was made: overflow gives inf, NaN
+    (float8_e4m3fn) or the largest value (``saturate``, and always for the MX
+    formats, which have neither); ±inf stay ±inf where the format has them;
+    the sign of a zero is kept (a tiny negative value becomes -0.0).
+    """
+    fmt = get_format(fmt)
+    x = np.asarray(x, dtype=np.float64)
+    if fmt.name == "float64":
+        return x.copy()
+    with np.errstate(invalid="ignore", over="ignore"):
+        ax = np.abs(x)
+        _, e = np.frexp(ax)
+        q = np.maximum(e.astype(np.int32) - 1, fmt.emin) - (fmt.precision - 1)
+        r = np.ldexp(np.rint(np.ldexp(ax, -q)), q)
+        over = r > fmt.max
+        if over.any():
+            finite = np.isfinite(ax)
+            if saturate or fmt.overflow == "saturate":
+                r = np.where(over & (finite | (not fmt.has_inf)), fmt.max, r)
+            elif fmt.overflow == "nan":
+                r = np.where(over, np.nan, r)
+            else:
+                r = np.where(over, np.inf, r)
+        if fmt.overflow == "saturate" and np.isnan(r).any():
+            raise ParameterError(f"{fmt.name} has no NaN to hold an undefined result; use a format that has one")
+        return np.copysign(r, x)
+
+
+def to_dtype(values: np.ndarray, fmt: Any) -> np.ndarray:
+    """Values already representable in ``fmt`` (from :func:`round_to`) as an array of its dtype.
+
+    The cast is exact because nothing is left to round.
+    """
+    fmt = get_format(fmt)
+    values = np.asarray(values, dtype=np.float64)
+    if fmt.name == "float64":
+        return values
+    return values.astype(fmt.dtype)
+
+
+def bits_of(values: np.ndarray, fmt: Any) -> np.ndarray:
+    """Bit patterns (unsigned integers of the format's width) of representable float64 values."""
+    fmt = get_format(fmt)
+    return np.ascontiguousarray(to_dtype(values, fmt)).view(fmt.uint if fmt.bits >= 8 else np.uint8)
+
+
+def all_values(fmt: Any) -> np.ndarray:
+    """Every value of an 8- or 16-bit format, as float64, indexed by bit pattern (NaNs included)."""
+    fmt = get_format(fmt)
+    if fmt.bits > 16:
+        raise ParameterError(f"{fmt.name} has too many values to list; sample it instead")
+    n = 1 << (fmt.bits if fmt.bits in (8, 16) else 8)
+    codes = np.arange(n, dtype=np.uint16 if n > 256 else np.uint8)
+    if fmt.bits < 8:  # MX formats sit in the low bits of a byte
+        codes = codes[: 1 << fmt.bits]
+    with np.errstate(invalid="ignore"):
+        return codes.view(fmt.dtype).astype(np.float64)
+
+
+# ---------------------------------------------------------------------------
+# correct rounding of function results
+# ---------------------------------------------------------------------------
+
+_REL_MARGIN = 16  # ulps of float64 allowed around a kernel result (the contract is 4)
+_NEAR_ZERO_ABS = 2.0**-48  # around derivative zeros (the contract is 4 * 2**-52)
+_NEAR_ZERO_WINDOW = 2e-3
+_TINY = 2.0**-1000
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return (a == b) | (np.isnan(a) & np.isnan(b))
+
+
+def hard_cases(y: np.ndarray, fmt: Format, saturate: bool, abs_margin: np.ndarray | float = 0.0) -> np.ndarray:
+    """Mask of elements whose float64 value ``y`` does not settle the rounding into ``fmt``."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        ay = np.abs(y)
+        m = _REL_MARGIN * np.spacing(ay) + abs_margin
+        lo = round_to(y - m, fmt, saturate)
+        hi = round_to(y + m, fmt, saturate)
+        return ~_same(lo, hi) & np.isfinite(y) & (ay >= _TINY)
+
+
+def _mp():
+    import mpmath
+
+    return mpmath
+
+
+def _round_mpf(v, fmt: Format, saturate: bool, sign_of_zero: float, prec: int | None) -> float | None:
+    """The rounding of an mpf known to relative accuracy 2**-(prec - 24), or None if not yet certain.
+
+    ``prec=None``: ``v`` is exact (ties to even). Done on the integer significand, so a value
+    closer to a midpoint than float64 can resolve is still decided.
+    """
+    mpmath = _mp()
+    if mpmath.isnan(v):
+        return math.nan
+    if mpmath.isinf(v):
+        return float(round_to(float(v), fmt, saturate))
+    if v == 0:
+        return math.copysign(0.0, sign_of_zero)
+    sign, man, exp, _ = v._mpf_  # the raw value: no rounding to the ambient precision
+    negative = bool(sign)
+    a, exp = int(man), int(exp)
+    if prec is not None:  # room below the last bit for the error bound
+        a, exp = a << 32, exp - 32
+    e = a.bit_length() - 1 + exp  # 2**e <= |v| < 2**(e + 1)
+    if e < fmt.emin - fmt.precision - 1:  # below half the smallest subnormal
+        return -0.0 if negative else 0.0
+    if e > 4096:
+        r = 2 * fmt.max
+    else:
+        q = max(e, fmt.emin) - fmt.precision + 1
+        shift = q - exp
+        if shift <= 0:
+            n = a << -shift
+        else:
+            n, rem = a >> shift, a & ((1 << shift) - 1)
+            half = 1 << (shift - 1)
+            if prec is not None and abs(rem - half) <= (a >> (prec - 24)) + 1:
+                return None
+            if rem > half or (rem == half and n & 1):
+                n += 1
+        r = math.ldexp(n, q) if n.bit_length() <= fmt.precision + 1 else 2 * fmt.max
+    return float(round_to(-r if negative else r, fmt, saturate))
+
+
+def settle_exact(fn: Callable[[], Any], fmt: Format, saturate: bool, sign_of_zero: float) -> float:
+    """Round the value of ``fn()`` (an mpmath expression) into ``fmt`` exactly.
+
+    ``fn`` is evaluated at rising precision; two evaluations that agree give
+    the error bound (a definition that cancels shows it by disagreeing). If
+    the value is still within 2**-2000 of a midpoint it is that midpoint (a
+    tie), rounded to even.
+    """
+    mpmath = _mp()
+    mp = mpmath.mp
+    prev = None
+    for prec in (80, 160, 400, 1200, 2400):
+        with mp.workprec(prec):
+            v = fn()
+            v = v if isinstance(v, mpmath.mpf) else mp.mpf(v)
+        if prev is not None and mpmath.isfinite(v) and v != 0:
+            with mp.workprec(prec):
+                diff = abs(v - prev)
+                agree = diff <= abs(v) * mpmath.mpf(2) ** -(prev_prec - 30)
+            if agree:
+                r = _round_mpf(v, fmt, saturate, sign_of_zero, prev_prec)
+                if r is not None:
+                    return r
+        elif prev is not None and (v == 0 and prev == 0 or not mpmath.isfinite(v)):
+            return _round_mpf(v, fmt, saturate, sign_of_zero, prec) if v != 0 else math.copysign(0.0, sign_of_zero)
+        prev, prev_prec = v, prec
+    # within 2**-2000 of a midpoint: the midpoint itself (a tie), rounded to even
+    return _round_mpf(v, fmt, saturate, sign_of_zero, None)
+
+
+def _exact_module(record) -> tuple[Any, str]:
+    _, _, fn = record.kernel.partition(":")
+    return importlib.import_module("actloss._exact"), fn
+
+
+def _abs_margin(record, which: str, x: np.ndarray, params: Mapping[str, Any]) -> np.ndarray | float:
+    if which != "derivative" or record.shape != "elementwise":
+        return 0.0
+    mod, fn = _exact_module(record)
+    zeros_of = mod.DERIVATIVE_ZEROS.get(fn)
+    if zeros_of is None:
+        return 0.0
+    near = np.zeros(x.shape, dtype=bool)
+    for z in zeros_of(**params):
+        near |= np.abs(x - z) <= _NEAR_ZERO_WINDOW * max(1.0, abs(z))
+    return np.where(near, _NEAR_ZERO_ABS, 0.0)
+
+
+def correctly_rounded(record, which: str, x: np.ndarray, y: np.ndarray, params: Mapping[str, Any],
+                      fmt: Format, saturate: bool = False) -> np.ndarray:
+    """Round the float64 result ``y`` of ``record`` at inputs ``x`` into ``fmt`` correctly (as float64).
+
+    which: "value" or "derivative" (``_grad`` in the exact module; "derivative2"
+    would be ``_grad2``). Elementwise: ``y`` has the shape of ``x``. Vector and
+    GLU functions: ``x`` is (..., n), ``y`` is (..., m) or (..., m, n); a hard
+    element makes its whole row evaluated exactly.
+    """
+    out = round_to(y, fmt, saturate)
+    hard = hard_cases(y, fmt, saturate, _abs_margin(record, which, x, params))
+    if not hard.any():
+        return out
+    mod, fn = _exact_module(record)
+    suffix = {"value": "", "derivative": "_grad", "derivative2": "_grad2"}[which]
+    exact = getattr(mod, fn + suffix, None)
+    if exact is None and which == "derivative2":
+        exact = _numerical_second(getattr(mod, fn + "_grad"))
+    mpmath = _mp()
+    if record.shape == "elementwise":
+        for i in zip(*np.nonzero(hard)):
+            xi = mpmath.mpf(float(x[i]))
+            out[i] = settle_exact(lambda: exact(xi, **params), fmt, saturate, float(y[i]))
+        return out
+    lead = x.shape[:-1]
+    tail = y.shape[len(lead):]
+    rows = np.nonzero(hard.reshape(lead + (-1,)).any(axis=-1))
+    for r in zip(*rows):
+        if not np.isfinite(x[r]).all():  # limits: the kernel's conventions, nothing to settle
+            continue
+        row = [mpmath.mpf(float(v)) for v in x[r]]
+        flat_y = y[r].reshape(-1)
+        flat_out = out[r].reshape(-1)
+        flat_hard = hard[r].reshape(-1)
+        for j in np.nonzero(flat_hard)[0]:
+            flat_out[j] = settle_exact(lambda j=j: exact(row, **params)[j], fmt, saturate, float(flat_y[j]))
+        out[r] = flat_out.reshape(tail)
+    return out
+
+
+def _numerical_second(grad: Callable[..., Any]) -> Callable[..., Any]:
+    """f'' from the exact f' where ``actloss._exact`` defines no ``NAME_grad2``: mpmath's
+    differentiation of f' at the working precision (checked, like every definition, by two
+    evaluations at rising precision)."""
+
+    def second(x, **params):
+        mpmath = _mp()
+        return mpmath.diff(lambda t: grad(t, **params), x)
+
+    return second
+
+
+def evaluate(record, which: str, x: Any, params: Mapping[str, Any] | None, dtype: Any,
+             saturate: bool = False, *args: Any) -> np.ndarray:
+    """``record``'s value or derivative at ``x`` rounded to ``dtype``, correctly, as an array of that dtype.
+
+    ``x`` is first rounded to the format (as a tensor of that dtype holds it).
+    Losses (``which`` "value" or "derivative" with ``args = (target,)``): both
+    inputs are rounded to the format, the loss and its gradient are computed in
+    float64 (within 4 ulp) and rounded once; see :func:`round_loss`.
+    """
+    fmt = get_format(dtype)
+    params = record.bind(params or {})
+    kernels = record._kernels()
+    kernel = {"value": kernels[0], "derivative": kernels[1]}.get(which) or record._second()
+    xr = round_to(_as_float64(x), fmt, saturate)
+    if record.kind == "loss":
+        target = round_to(_as_float64(args[0]), fmt, saturate)
+        y = np.asarray(kernel(xr, target, **params), dtype=np.float64)
+        return to_dtype(round_to(y, fmt, saturate), fmt)
+    y = np.asarray(kernel(xr, **params), dtype=np.float64)
+    if fmt.name == "float64":
+        return y
+    return to_dtype(correctly_rounded(record, which, xr, y, params, fmt, saturate), fmt)
+
+
+def _as_float64(x: Any) -> np.ndarray:
+    """Any array-like (including ml_dtypes arrays) as float64; the conversion is exact."""
+    a = np.asarray(x)
+    if a.dtype.kind not in "fiub" and a.dtype != object:
+        return a.astype(np.float64)  # ml_dtypes types widen exactly
+    return np.asarray(a, dtype=np.float64)
+
+
+# ---------------------------------------------------------------------------
+# printing: the shortest decimal that round-trips in the format
+# ---------------------------------------------------------------------------
+
+def _round_trip_ok(text: Sequence[str], values: np.ndarray, fmt: Format) -> np.ndarray:
+    """Which decimals round (exactly, decimal -> format) back to ``values``."""
+    parsed = np.array([float(t) for t in text])
+    ok = _same(round_to(parsed, fmt), values)
+    # parsing to float64 first is a second rounding: near a boundary decide with the exact decimal
+    for i in np.nonzero(hard_cases(parsed, fmt, False))[0]:
+        ok[i] = _exact_decimal_rounds_to(text[i], float(values[i]), fmt)
+    return ok
+
+
+def _quantum(v: float, fmt: Format) -> int:
+    """Exponent of the spacing of ``fmt`` at the positive value ``v``."""
+    return max(math.frexp(v)[1] - 1, fmt.emin) - fmt.precision + 1
+
+
+def _exact_decimal_rounds_to(text: str, value: float, fmt: Format) -> bool:
+    """Whether the decimal ``text`` (taken exactly) rounds to ``value`` in ``fmt`` (nonzero, finite)."""
+    from fractions import Fraction
+
+    d, v = Fraction(text), Fraction(value)
+    if value < 0:
+        d, v, value = -d, -v, -value
+    qe = _quantum(value, fmt)
+    q = Fraction(2) ** qe
+    below = q / 2 if (math.frexp(value)[0] == 0.5 and math.frexp(value)[1] - 1 > fmt.emin) else q
+    mid_up, mid_dn = v + q / 2, v - below / 2
+    even = (v / q).numerator % 2 == 0
+    if value == fmt.max and fmt.overflow == "saturate":
+        mid_up = None
+    if d == mid_dn or (mid_up is not None and d == mid_up):
+        return even
+    return mid_dn < d and (mid_up is None or d < mid_up)
+
+
+def _neighbours(t: float, k: int) -> tuple[str, str]:
+    """The k-significant-digit decimals just below and above t, nearest first, as Python writes them."""
+    mant, _, exp = f"{abs(t):.{k - 1}e}".partition("e")
+    m, e10 = int(mant.replace(".", "")), int(exp) - (k - 1)
+    sign = "-" if t < 0 else ""
+    near = float(f"{sign}{m}e{e10}")
+    other = m + 1 if abs(near) < abs(t) else m - 1
+    return repr(near), repr(float(f"{sign}{other}e{e10}"))
+
+
+def shortest(values: Any, fmt: Any) -> list[str]:
+    """For each value of the format, the shortest decimal that rounds back to it in that format.
+
+    Written as Python writes floats (``0.5``, ``1.0``, ``3.39e+38``, ``nan``,
+    ``inf``, ``-0.0``); float64 values get their ``repr``. Values must be
+    representable (the result of :func:`round_to`).
+    """
+    fmt = get_format(fmt)
+    v = np.asarray(values, dtype=np.float64).reshape(-1)
+    if fmt.name == "float64":
+        return [repr(float(t)) for t in v]
+    keys, inverse = np.unique(v.view(np.int64), return_inverse=True)  # by bits: -0.0 is not 0.0
+    uniq = keys.view(np.float64)
+    result = [""] * len(uniq)
+    todo = np.nonzero(np.isfinite(uniq) & (uniq != 0))[0]
+    for i in np.nonzero(~np.isfinite(uniq) | (uniq == 0))[0]:
+        result[i] = repr(float(uniq[i]))
+    for k in range(1, 18):
+        if not len(todo):
+            break
+        vals = uniq[todo]
+        # the two k-digit decimals around each value, nearest first
+        cands = [_neighbours(float(t), k) for t in vals]
+        done = np.zeros(len(todo), dtype=bool)
+        for c in range(2):
+            text = [pair[c] for pair in cands]
+            ok = _round_trip_ok(text, vals, fmt) & ~done
+            for j in np.nonzero(ok)[0]:
+                result[todo[j]] = text[j]
+            done |= ok
+        todo = todo[~done]
+    return [result[i] for i in inverse.reshape(-1)]
