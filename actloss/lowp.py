@@ -499,3 +499,19 @@ def shortest(values: Any, fmt: Any) -> list[str]:
             done |= ok
         todo = todo[~done]
     return [result[i] for i in inverse.reshape(-1)]
+
+
+def display(values: Any, fmt: Any) -> np.ndarray:
+    """The float64 nearest each value's shortest round-trip decimal in ``fmt``.
+
+    Printed by ``repr`` (or any shortest-float64 printer such as orjson) these
+    give exactly the strings of :func:`shortest`, so an output layer made for
+    float64 prints low-precision results unchanged. Same shape as ``values``.
+    """
+    fmt = get_format(fmt)
+    v = np.asarray(values, dtype=np.float64)
+    if fmt.name == "float64":
+        return v
+    keys, inverse = np.unique(v.reshape(-1).view(np.int64), return_inverse=True)
+    shown = np.array([float(t) for t in shortest(keys.view(np.float64), fmt)])
+    return shown[inverse.reshape(-1)].reshape(v.shape)

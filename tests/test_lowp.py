@@ -396,3 +396,46 @@ def test_float64_imports_neither_ml_dtypes_nor_mpmath():
     assert _modules_after("from actloss.registry import get; get('gelu').value([1.0])") == "[]"
     assert _modules_after("import actloss.lowp") == "['actloss.lowp']"
     assert _modules_after("from actloss.registry import get; get('gelu').value([1.0], dtype='bf16')") == "['actloss.lowp', 'ml_dtypes']"
+
+
+# ---------------------------------------------------------------------------
+# the command line
+# ---------------------------------------------------------------------------
+
+def _cli(*args):
+    p = subprocess.run([sys.executable, "-m", "actloss", *args], capture_output=True, text=True, timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+def test_cli_eval_and_grad_in_bfloat16():
+    assert _cli("eval", "sigmoid", "--dtype", "bf16", "--", "6", "6.25")[1] == "0.996\n1.0\n"
+    assert _cli("grad", "sigmoid", "--dtype", "bfloat16", "--", "6.25")[1] == "0.00192\n"
+    assert _cli("eval", "identity", "--dtype", "e4m3", "--", "500")[1] == "nan\n"
+    assert _cli("eval", "identity", "--dtype", "e4m3", "--saturate", "--", "500")[1] == "450.0\n"  # 448's shortest
+
+
+def test_cli_json_carries_dtype_and_rounded_input():
+    import json
+
+    code, out, _ = _cli("eval", "gelu", "--dtype", "bfloat16", "--format", "json", "--", "-5.5625", "0.1")
+    obj = json.loads(out)
+    assert obj["dtype"] == "bfloat16" and obj["x"] == [-5.56, 0.1] and obj["y"][0] == -7.4e-08
+
+
+def test_cli_npy_input_keeps_its_dtype(tmp_path):
+    path = tmp_path / "x.npy"
+    np.save(path, np.array([8.3203125, 8.0], np.float16))
+    assert _cli("eval", "sigmoid", "--input", str(path))[1] == "1.0\n0.9995\n"
+
+
+def test_cli_loss_in_low_precision():
+    code, out, _ = _cli("loss", "mse", "--pred", "1.1,2,3", "--target", "1,2,3.3", "--dtype", "bf16")
+    p = lowp.round_to([1.1, 2, 3], "bf16")
+    t = lowp.round_to([1, 2, 3.3], "bf16")
+    exact = sum((Fraction(a) - Fraction(b)) ** 2 for a, b in zip(p, t)) / 3
+    assert L.round_fraction(Fraction(out.strip()), L.spec("bfloat16")) == L.round_fraction(exact, L.spec("bfloat16"))
+
+
+def test_cli_bad_dtype_is_one_line():
+    code, out, err = _cli("eval", "sigmoid", "--dtype", "bf17", "--", "1")
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1 and "bfloat16" in err
