@@ -488,15 +488,19 @@ def shortest(values: Any, fmt: Any) -> list[str]:
         if not len(todo):
             break
         vals = uniq[todo]
-        # the two k-digit decimals around each value, nearest first
-        cands = [_neighbours(float(t), k) for t in vals]
-        done = np.zeros(len(todo), dtype=bool)
-        for c in range(2):
-            text = [pair[c] for pair in cands]
-            ok = _round_trip_ok(text, vals, fmt) & ~done
-            for j in np.nonzero(ok)[0]:
-                result[todo[j]] = text[j]
-            done |= ok
+        # the nearest k-digit decimal first (cheap), then the one on the other side of the value
+        text = [repr(float("%.*g" % (k, t))) for t in vals.tolist()]
+        done = _round_trip_ok(text, vals, fmt)
+        for j in np.nonzero(done)[0]:
+            result[todo[j]] = text[j]
+        rest = np.nonzero(~done)[0]
+        if len(rest):
+            other = [_neighbours(float(t), k)[1] for t in vals[rest]]
+            ok = _round_trip_ok(other, vals[rest], fmt)
+            for pos, (j, good) in enumerate(zip(rest, ok)):
+                if good:
+                    result[todo[j]] = other[pos]
+            done[rest[ok]] = True
         todo = todo[~done]
     return [result[i] for i in inverse.reshape(-1)]
 
