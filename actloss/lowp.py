@@ -165,9 +165,37 @@ def round_to(x: Any, fmt: Any, saturate: bool = False) -> np.ndarray:
     the sign of a zero is kept (a tiny negative value becomes -0.0).
     """
     fmt = get_format(fmt)
-    x = np.asarray(x, dtype=np.float64)
+    shape = np.shape(x)
+    x = np.ascontiguousarray(x, dtype=np.float64).reshape(-1)
     if fmt.name == "float64":
-        return x.copy()
+        return x.copy().reshape(shape)
+    # the normal range of the format: round the bit pattern (carries run into the exponent)
+    shift = np.uint64(53 - fmt.precision)
+    bits = x.view(np.uint64)
+    mag = bits & _MAG
+    lsb = (mag >> shift) & _ONE
+    r = ((mag + ((_ONE << (shift - _ONE)) - _ONE) + lsb) & ~((_ONE << shift) - _ONE)) | (bits & _SIGN)
+    out = r.view(np.float64)
+    special = (mag < _bits_of(fmt.smallest_normal)) | (mag > _bits_of(fmt.max))  # also NaN and inf
+    if special.any():
+        idx = np.flatnonzero(special)
+        out[idx] = _round_slow(x[idx], fmt, saturate)
+    if fmt.overflow == "saturate" and np.isnan(out).any():
+        raise ParameterError(f"{fmt.name} has no NaN to hold an undefined result; use a format that has one")
+    return out.reshape(shape)
+
+
+_MAG = np.uint64(0x7FFF_FFFF_FFFF_FFFF)
+_SIGN = np.uint64(0x8000_0000_0000_0000)
+_ONE = np.uint64(1)
+
+
+def _bits_of(v: float) -> np.uint64:
+    return np.array([v], dtype=np.float64).view(np.uint64)[0]
+
+
+def _round_slow(x: np.ndarray, fmt: Format, saturate: bool) -> np.ndarray:
+    """round_to on any values (subnormals of the format, overflow, inf, NaN), by the binade's quantum."""
     with np.errstate(invalid="ignore", over="ignore"):
         ax = np.abs(x)
         _, e = np.frexp(ax)
@@ -182,8 +210,6 @@ def round_to(x: Any, fmt: Any, saturate: bool = False) -> np.ndarray:
                 r = np.where(over, np.nan, r)
             else:
                 r = np.where(over, np.inf, r)
-        if fmt.overflow == "saturate" and np.isnan(r).any():
-            raise ParameterError(f"{fmt.name} has no NaN to hold an undefined result; use a format that has one")
         return np.copysign(r, x)
 
 
@@ -233,13 +259,35 @@ def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def hard_cases(y: np.ndarray, fmt: Format, saturate: bool, abs_margin: np.ndarray | float = 0.0) -> np.ndarray:
-    """Mask of elements whose float64 value ``y`` does not settle the rounding into ``fmt``."""
-    with np.errstate(invalid="ignore", over="ignore"):
-        ay = np.abs(y)
-        m = _REL_MARGIN * np.spacing(ay) + abs_margin
-        lo = round_to(y - m, fmt, saturate)
-        hi = round_to(y + m, fmt, saturate)
-        return ~_same(lo, hi) & np.isfinite(y) & (ay >= _TINY)
+    """Mask of elements whose float64 value ``y`` does not settle the rounding into ``fmt``.
+
+    In the format's normal range: the bits below the format's last place are
+    within the margin (16 ulp of float64) of one half. Elsewhere, and where an
+    absolute margin applies, both ends of the error interval are rounded.
+    """
+    shape = np.shape(y)
+    y = np.ascontiguousarray(y, dtype=np.float64).reshape(-1)
+    shift = np.uint64(53 - fmt.precision)
+    mag = y.view(np.uint64) & _MAG
+    rem = (mag & ((_ONE << shift) - _ONE)).astype(np.int64)
+    half = 1 << (int(shift) - 1)
+    hard = np.abs(rem - half) <= _REL_MARGIN
+    slow = (mag < _bits_of(fmt.smallest_normal)) | (mag >= _bits_of(fmt.max))
+    if np.ndim(abs_margin):
+        slow |= np.asarray(abs_margin).reshape(-1) > 0
+    elif abs_margin:
+        slow[...] = True
+    if slow.any():
+        idx = np.flatnonzero(slow)
+        ys = y[idx]
+        am = np.asarray(abs_margin).reshape(-1)[idx] if np.ndim(abs_margin) else abs_margin
+        with np.errstate(invalid="ignore", over="ignore"):
+            ay = np.abs(ys)
+            m = _REL_MARGIN * np.spacing(ay) + am
+            lo = _round_slow(ys - m, fmt, saturate)
+            hi = _round_slow(ys + m, fmt, saturate)
+        hard[idx] = ~_same(lo, hi) & np.isfinite(ys) & (ay >= _TINY)
+    return hard.reshape(shape)
 
 
 def _mp():
@@ -493,7 +541,9 @@ def shortest(values: Any, fmt: Any) -> list[str]:
         done = _round_trip_ok(text, vals, fmt)
         for j in np.nonzero(done)[0]:
             result[todo[j]] = text[j]
-        rest = np.nonzero(~done)[0]
+        # the nearer decimal can fail while the farther one rounds back only where the spacing
+        # changes: at a power of two (the neighbour below is twice as close)
+        rest = np.nonzero(~done & (np.frexp(np.abs(vals))[0] == 0.5))[0]
         if len(rest):
             other = [_neighbours(float(t), k)[1] for t in vals[rest]]
             ok = _round_trip_ok(other, vals[rest], fmt)
@@ -511,11 +561,27 @@ def display(values: Any, fmt: Any) -> np.ndarray:
     Printed by ``repr`` (or any shortest-float64 printer such as orjson) these
     give exactly the strings of :func:`shortest`, so an output layer made for
     float64 prints low-precision results unchanged. Same shape as ``values``.
+    For 8- and 16-bit formats the answers are kept in a table by bit pattern,
+    filled as values are met (a stream of chunks computes each value once).
     """
     fmt = get_format(fmt)
     v = np.asarray(values, dtype=np.float64)
     if fmt.name == "float64":
         return v
-    keys, inverse = np.unique(v.reshape(-1).view(np.int64), return_inverse=True)
-    shown = np.array([float(t) for t in shortest(keys.view(np.float64), fmt)])
-    return shown[inverse.reshape(-1)].reshape(v.shape)
+    if fmt.bits > 16:
+        keys, inverse = np.unique(v.reshape(-1).view(np.int64), return_inverse=True)
+        shown = np.array([float(t) for t in shortest(keys.view(np.float64), fmt)])
+        return shown[inverse.reshape(-1)].reshape(v.shape)
+    size = 1 << (16 if fmt.bits == 16 else 8)
+    table, filled = _DISPLAY.setdefault(fmt.name, (np.zeros(size), np.zeros(size, dtype=bool)))
+    codes = bits_of(v.reshape(-1), fmt).astype(np.intp)
+    need = np.unique(codes[~filled[codes]])
+    if need.size:
+        with np.errstate(invalid="ignore"):
+            vals = need.astype(fmt.uint).view(fmt.dtype).astype(np.float64)
+        table[need] = [float(t) for t in shortest(vals, fmt)]
+        filled[need] = True
+    return table[codes].reshape(v.shape)
+
+
+_DISPLAY: dict[str, tuple[np.ndarray, np.ndarray]] = {}
