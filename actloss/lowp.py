@@ -407,20 +407,18 @@ def correctly_rounded(record, which: str, x: np.ndarray, y: np.ndarray, params: 
             xi = mpmath.mpf(float(x[i]))
             out[i] = settle_exact(lambda: exact(xi, **params), fmt, saturate, float(y[i]))
         return out
-    lead = x.shape[:-1]
-    tail = y.shape[len(lead):]
-    rows = np.nonzero(hard.reshape(lead + (-1,)).any(axis=-1))
-    for r in zip(*rows):
-        if not np.isfinite(x[r]).all():  # limits: the kernel's conventions, nothing to settle
+    n = x.shape[-1]
+    x2 = x.reshape(-1, n)
+    y2 = y.reshape(x2.shape[0], -1)
+    hard2 = hard.reshape(y2.shape)
+    out2 = out.reshape(y2.shape)
+    for r in np.nonzero(hard2.any(axis=1))[0]:
+        if not np.isfinite(x2[r]).all():  # limits: the kernel's conventions, nothing to settle
             continue
-        row = [mpmath.mpf(float(v)) for v in x[r]]
-        flat_y = y[r].reshape(-1)
-        flat_out = out[r].reshape(-1)
-        flat_hard = hard[r].reshape(-1)
-        for j in np.nonzero(flat_hard)[0]:
-            flat_out[j] = settle_exact(lambda j=j: exact(row, **params)[j], fmt, saturate, float(flat_y[j]))
-        out[r] = flat_out.reshape(tail)
-    return out
+        row = [mpmath.mpf(float(v)) for v in x2[r]]
+        for j in np.nonzero(hard2[r])[0]:
+            out2[r, j] = settle_exact(lambda j=j: exact(row, **params)[j], fmt, saturate, float(y2[r, j]))
+    return out2.reshape(y.shape)
 
 
 def _numerical_second(grad: Callable[..., Any]) -> Callable[..., Any]:

@@ -172,3 +172,17 @@ def finite_values(fmt: str) -> np.ndarray:
 
 def product_bits(values: np.ndarray, fmt: str) -> np.ndarray:
     return to_bits(np.asarray(values, dtype=np.float64), spec(fmt))
+
+
+def round_any(v, s: Spec) -> float:
+    """Round a Fraction (exact) or a 256-bit mpf (taken as exact: its error is ~2**-250) into the format."""
+    if isinstance(v, Fraction):
+        return round_fraction(v, s)
+    if mpmath.isnan(v):
+        return math.nan
+    if mpmath.isinf(v):
+        return float(v) if s.has_inf else math.nan
+    if v == 0:
+        return 0.0
+    man, exp = v.man_exp
+    return _value(*_round_scaled(abs(int(man)), int(exp), s), -1 if v < 0 else 1, s)

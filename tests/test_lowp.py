@@ -316,20 +316,39 @@ def test_exact_definitions_agree_with_kernels():
 # vector functions and losses in low precision
 # ---------------------------------------------------------------------------
 
-def test_softmax_family_per_element():
+def _rows(fmt, n, count, seed, scale=4.0):
+    rng = np.random.default_rng(seed)
+    return [lowp.round_to(rng.standard_normal(n) * scale, fmt) for _ in range(count)]
+
+
+VECTOR_REFS = {
+    "softmax": (lambda RV, r: RV.softmax(r), lambda RV, r: RV.softmax_jac(r)),
+    "log_softmax": (lambda RV, r: RV.log_softmax(r), lambda RV, r: RV.log_softmax_jac(r)),
+    "softmin": (lambda RV, r: RV.softmin(r), lambda RV, r: RV.softmin_jac(r)),
+    "sparsemax": (lambda RV, r: RV.sparsemax(r), lambda RV, r: RV.sparsemax_jac(r)),
+    "glu": (lambda RV, r: RV.glu_value("sigmoid", r), lambda RV, r: RV.glu_jac("sigmoid", r)),
+    "reglu": (lambda RV, r: RV.glu_value("relu", r), lambda RV, r: RV.glu_jac("relu", r)),
+    "geglu": (lambda RV, r: RV.glu_value("gelu", r), lambda RV, r: RV.glu_jac("gelu", r)),
+    "swiglu": (lambda RV, r: RV.glu_value("silu", r), lambda RV, r: RV.glu_jac("silu", r)),
+}
+
+
+@pytest.mark.parametrize("fmt", ("bfloat16", "float8_e4m3fn", "float16"))
+@pytest.mark.parametrize("name", list(VECTOR_REFS))
+def test_vector_functions_per_element(fmt, name):
+    """Values and Jacobians of the softmax and GLU families, each element correctly rounded."""
     import reference_vector as RV
 
-    rng = np.random.default_rng(3)
-    s = L.spec("bfloat16")
-    for _ in range(30):
-        row = lowp.round_to(rng.standard_normal(5) * 4, "bfloat16")
-        for name, ref in (("softmax", RV.softmax), ("log_softmax", RV.log_softmax), ("softmin", RV.softmin)):
-            got = REG.get(name).value(row, dtype="bfloat16").astype(np.float64)
-            want = []
-            for v in ref(list(row)):
-                want.append(L._value(*L._round_scaled(abs(int(v.man_exp[0])), int(v.man_exp[1]), s),
-                                     -1 if v < 0 else 1, s) if v != 0 else 0.0)
-            assert got.tolist() == want, (name, row)
+    s = L.spec(fmt)
+    value_ref, jac_ref = VECTOR_REFS[name]
+    for row in _rows(fmt, 6, 8, abs(hash((fmt, name))) % 1000):
+        rec = REG.get(name)
+        got = rec.value(row, dtype=fmt).astype(np.float64).reshape(-1)
+        want = [L.round_any(v, s) for v in value_ref(RV, list(row))]
+        assert np.array_equal(np.where(got == 0, 0, got), want, equal_nan=True), (name, row, got, want)
+        got = rec.derivative(row, dtype=fmt).astype(np.float64).reshape(-1)
+        want = [L.round_any(v, s) for line in jac_ref(RV, list(row)) for v in line]
+        assert np.array_equal(np.where(got == 0, 0, got), want, equal_nan=True), (name, row, got, want)
 
 
 def test_losses_rounded_from_exact_rationals():
@@ -434,6 +453,22 @@ def test_cli_loss_in_low_precision():
     t = lowp.round_to([1, 2, 3.3], "bf16")
     exact = sum((Fraction(a) - Fraction(b)) ** 2 for a, b in zip(p, t)) / 3
     assert L.round_fraction(Fraction(out.strip()), L.spec("bfloat16")) == L.round_fraction(exact, L.spec("bfloat16"))
+
+
+def test_cli_raw_npy_needs_a_dtype(tmp_path):
+    path = tmp_path / "b.npy"
+    np.save(path, np.array([6.25, 1.0], ml_dtypes.bfloat16))  # saved as raw 2-byte values
+    assert _cli("eval", "sigmoid", "--dtype", "bfloat16", "--input", str(path))[1] == "1.0\n0.73\n"
+    code, out, err = _cli("eval", "sigmoid", "--input", str(path))
+    assert code == 2 and "--dtype bfloat16" in err and len(err.strip().splitlines()) == 1
+
+
+def test_python_api_returns_the_format():
+    import actloss as al
+
+    y = al.gelu(np.array([-5.5625, 1.0]), dtype="bfloat16")
+    assert y.dtype == ml_dtypes.bfloat16 and float(y[0]) == L.round_mpf(REFERENCES["gelu"].value, -5.5625, {"approximate": "none"}, L.spec("bfloat16"))
+    assert al.sigmoid.grad(6.25, dtype="bf16") == L.round_mpf(REFERENCES["sigmoid"].derivative, 6.25, {}, L.spec("bfloat16"))
 
 
 def test_cli_bad_dtype_is_one_line():
