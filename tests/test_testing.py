@@ -1,0 +1,111 @@
+"""actloss.testing: ulp distances, the assertion, the report and sweeps, checked on constructed errors."""
+
+from __future__ import annotations
+
+import math
+
+import ml_dtypes
+import numpy as np
+import pytest
+
+import lowp_reference as L
+from reference import REFERENCES
+
+from actloss import testing
+
+BF16 = ml_dtypes.bfloat16
+
+
+def _step(values, k, fmt="bfloat16"):
+    """Each value moved k representable values up (the bit patterns of positive values are ordered)."""
+    s = L.spec(fmt)
+    b = np.asarray(values, np.float64).astype(s.dtype).view(s.uint).astype(np.int64)
+    neg = b >= (1 << (8 * s.dtype.itemsize - 1))
+    mag = b & ((1 << (8 * s.dtype.itemsize - 1)) - 1)
+    pos = np.where(neg, -mag, mag) + k
+    out = np.where(pos < 0, (-pos) | (1 << (8 * s.dtype.itemsize - 1)), pos)
+    return out.astype(s.uint).view(s.dtype).astype(np.float64)
+
+
+def _exact_bf16(name, xs, order=0):
+    ref = REFERENCES[name]
+    fn = ref.value if order == 0 else ref.derivative
+    params = {"approximate": "none"} if name == "gelu" else {}
+    return np.array([L.round_mpf(fn, float(x), params, L.spec("bfloat16")) for x in xs])
+
+
+def test_ulp_errors_count_representable_values_between():
+    xs = np.array([-3.0, -0.5, 0.25, 1.0, 2.5])
+    exact = _exact_bf16("tanh", xs)
+    for k in (0, 1, 2, 7, -3, 300):
+        got = _step(exact, k)
+        assert testing.ulp_errors(got.astype(BF16), "tanh", xs).tolist() == [abs(k)] * len(xs)
+
+
+def test_plus_and_minus_zero_are_one_point_and_crossing_zero_counts():
+    xs = np.array([0.0])
+    # tanh(0) = 0: the smallest subnormals on either side are 1 ulp away; -0.0 is 0 ulp
+    tiny = float(ml_dtypes.finfo(BF16).smallest_subnormal)
+    assert testing.ulp_errors(np.array([tiny, -tiny, -0.0]), "tanh", np.zeros(3), dtype="bf16").tolist() == [1, 1, 0]
+    r = testing.report(np.array([-0.0]), "tanh", xs, dtype="bf16")
+    assert r["classes"]["wrong_zero_sign"] == 1 and r["passed"]
+
+
+def test_classes():
+    x = np.array([1.0, 1.0, 1e30, 2.0])
+    got = np.array([np.nan, np.inf, 1.0, 0.0])
+    r = testing.report(got, "identity", x, dtype="float16", max_ulp=1)
+    assert r["classes"]["nan_for_number"] == 1
+    assert r["classes"]["wrong_infinity"] == 2  # inf for 1; 1.0 where float16 overflows to inf
+    assert r["max_ulp"] == "inf" and not r["passed"] and r["mismatches"] == 4
+    r = testing.report(np.array([0.0]), "identity", np.array([2.0**-20]), dtype="float16")
+    assert r["classes"]["flushed_subnormal"] == 1 and r["max_ulp"] == 16  # 2**-20 is 16 subnormal steps
+
+
+def test_assert_ulp_close_passes_on_the_exact_and_fails_with_a_report():
+    xs = np.linspace(-6, 6, 97)
+    xs = xs.astype(BF16).astype(np.float64)
+    exact = _exact_bf16("gelu", xs)
+    testing.assert_ulp_close(exact.astype(BF16), "gelu", xs)
+    bad = exact.copy()
+    bad[10] = _step(bad[10:11], 3)[0]
+    with pytest.raises(AssertionError, match=r"1 of 97 elements more than 1 ulp off.*3 ulp"):
+        testing.assert_ulp_close(bad.astype(BF16), "gelu", xs)
+    testing.assert_ulp_close(bad.astype(BF16), "gelu", xs, max_ulp=3)
+
+
+def test_bit_patterns():
+    xs = np.array([0.5, 1.0]).astype(BF16)
+    exact = _exact_bf16("sigmoid", xs.astype(np.float64)).astype(BF16)
+    assert testing.ulp_errors(exact.view(np.uint16), "sigmoid", xs.view(np.uint16), dtype="bf16", bits=True).tolist() == [0, 0]
+
+
+def test_sweep_of_a_naive_kernel_finds_its_double_rounding():
+    def naive(x):  # float32 arithmetic, then ml_dtypes' cast
+        with np.errstate(over="ignore"):
+            return (1 / (1 + np.exp(-x.astype(np.float32)))).astype(BF16)
+
+    r = testing.sweep(naive, "sigmoid", "bfloat16")
+    assert r["count"] == 65280 + 3  # every finite value, +-inf and NaN
+    assert r["histogram"]["0"] > 0.9 * r["count"] and not r["passed"]
+    assert r["classes"]["flushed_subnormal"] > 0  # float32's exp underflows where bfloat16 still has subnormals
+    # the same sweep graded against the independent reference on the worst elements it names
+    for w in r["worst"]:
+        assert w["exact"] == L.round_mpf(REFERENCES["sigmoid"].value, w["x"], {}, L.spec("bfloat16"))
+        assert w["got"] == float(naive(np.array([w["x"]]))[0])
+    exact = L.reference_values("sigmoid", 0, "bfloat16", testing.every_value("bfloat16")[:-3])
+
+    def table(x):
+        out = np.full(x.shape, np.nan)
+        out[:-3] = exact
+        out[-3:] = [1.0, 0.0, np.nan]
+        return out
+
+    exact_r = testing.sweep(table, "sigmoid", "bfloat16")
+    assert exact_r["passed"] and exact_r["max_ulp"] == 0 and exact_r["mismatches"] == 0
+    assert set(r["histogram"]) == {"0", "1", "2", "3-4", "5-16", "17-256", ">256"}
+
+
+def test_every_value_order():
+    v = testing.every_value("float8_e4m3fn")
+    assert np.isfinite(v[:-1]).all() and math.isnan(v[-1]) and len(v) == 254 + 1
