@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from mpmath import mp
 
+from actloss.constants import GELU_TANH_C, QUICK_GELU_BETA, SELU_ALPHA, SELU_SCALE
+
 ONE = mp.mpf(1)
 ZERO = mp.mpf(0)
 HALF = mp.mpf(1) / 2
@@ -161,8 +163,8 @@ def elu_grad(x, alpha):
     return ONE if x > 0 else _p(alpha) * mp.exp(x)
 
 
-_SELU_ALPHA = mp.mpf(1.6732632423543772848170429916717)  # the float64 constants of the kernels
-_SELU_SCALE = mp.mpf(1.0507009873554804934193349852946)
+_SELU_ALPHA = mp.mpf(SELU_ALPHA)  # the float64 constants of the kernels, exactly
+_SELU_SCALE = mp.mpf(SELU_SCALE)
 
 
 def selu(x):
@@ -190,7 +192,7 @@ def threshold_grad(x, threshold, value):
 
 
 # --- smooth ReLU-likes ----------------------------------------------------------
-_GELU_C = mp.mpf(0.044715)  # the float constant of the tanh approximation
+_GELU_C = mp.mpf(GELU_TANH_C)  # the float constant of the tanh approximation
 
 
 def _gelu_w(x):
@@ -220,7 +222,7 @@ def silu_grad(x, beta=1.0):
     return _sigma(u) + u * _sigma(u) * _sigma(-u)
 
 
-_QUICK = mp.mpf(1.702)
+_QUICK = mp.mpf(QUICK_GELU_BETA)
 
 
 def quick_gelu(x):
@@ -349,7 +351,7 @@ def identity_grad(x):
 DERIVATIVE_ZEROS = {
     "gelu": lambda approximate="none": (-0.7517916243,) if approximate == "none" else (-0.7528,),
     "silu": lambda beta=1.0: (-1.2784645427610738 / beta,) if beta != 0 else (),
-    "quick_gelu": lambda: (-1.2784645427610738 / 1.702,),
+    "quick_gelu": lambda: (-1.2784645427610738 / QUICK_GELU_BETA,),
     "mish": lambda: (-1.1923730,),
 }
 

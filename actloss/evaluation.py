@@ -5,14 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-def evaluate_loss(record, pred, target, bound: dict, derivative: int) -> "LossEvaluation":
+def evaluate_loss(record, pred, target, bound: dict, derivative: int, dtype=None, saturate: bool = False) -> "LossEvaluation":
     """The loss of ``record`` on (pred, target) with bound parameters (``reduction`` among them);
-    derivative 1 adds dL/dpred, 2 the second derivatives with respect to pred."""
+    derivative 1 adds dL/dpred, 2 the second derivatives with respect to pred.
+
+    ``dtype`` (an ``actloss.lowp`` format): pred, and target unless it holds class indices, are
+    rounded into it first; the items, the loss and its derivatives are computed in float64 and
+    rounded once into it (see ``actloss.lowp.evaluate`` for what that guarantees).
+    """
     from actloss import _losses
 
+    if dtype is not None:
+        from actloss.lowp import round_to
+
+        pred = round_to(pred, dtype, saturate)
+        if target.shape == pred.shape:  # values, not class indices
+            target = round_to(target, dtype, saturate)
     kw = {k: v for k, v in bound.items() if k != "reduction"}
     parts = _losses.parts(record.kernel.partition(":")[2], pred, target, **kw)
-    return LossEvaluation(record, bound, pred, target, parts, bound["reduction"], derivative)
+    return LossEvaluation(record, bound, pred, target, parts, bound["reduction"], derivative, dtype, saturate)
 
 
 @dataclass
@@ -26,6 +37,8 @@ class LossEvaluation:
     parts: object
     reduction: str
     derivative: int  # 0 (the loss), 1 (dL/dpred) or 2 (second derivatives: self.grad holds them)
+    dtype: object = None  # a low-precision format the results are rounded into
+    saturate: bool = False
 
     def __post_init__(self):
         from actloss import _losses
@@ -35,6 +48,34 @@ class LossEvaluation:
         elif self.derivative:
             self.grad = _losses.gradient(self.parts, self.reduction)
         self.value = _losses.reduce(self.parts, self.reduction)
+        if self.dtype is not None:
+            import dataclasses
+
+            from actloss.lowp import round_to
+
+            def fit(a):
+                return round_to(a, self.dtype, self.saturate)
+
+            self.value = fit(self.value)
+            if self.derivative:
+                self.grad = fit(self.grad)
+            self.parts = dataclasses.replace(self.parts, items=fit(self.parts.items))
+
+    def shown(self, precision) -> None:
+        """Replace every number by the float64 of its shortest decimal in the format (for printing)."""
+        if self.dtype is None or precision is not None:
+            return
+        import dataclasses
+
+        from actloss.lowp import display
+
+        self.value = display(self.value, self.dtype)
+        if self.derivative:
+            self.grad = display(self.grad, self.dtype)
+        self.parts = dataclasses.replace(self.parts, items=display(self.parts.items, self.dtype))
+        if self.target.shape == self.pred.shape:
+            self.target = display(self.target, self.dtype)
+        self.pred = display(self.pred, self.dtype)
 
     @property
     def blocks(self) -> bool:
@@ -67,7 +108,8 @@ class LossEvaluation:
         shown = [f"{k}={render.param_text(v)}" for k, v in self.bound.items() if k != "reduction" and v != defaults.get(k)]
         name = self.record.name
         head = {0: name, 1: f"∂{name}/∂pred", 2: f"∂²{name}/∂pred²"}[self.derivative]
-        return f"{head}(pred, target{'; ' + ', '.join(shown) if shown else ''})"
+        in_format = f" in {self.dtype.name}" if self.dtype is not None else ""
+        return f"{head}(pred, target{'; ' + ', '.join(shown) if shown else ''}){in_format}"
 
     def item_rows(self):
         """(pred, target) per item: scalars for elementwise losses, rows for per-sample ones."""

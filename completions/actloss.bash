@@ -119,9 +119,9 @@ _actloss_command() {
     # $1: command -> _o options, _kinds of its function names, _free (1: names, parameters, -- numbers),
     # _pos (what each argument is: names, choice, file, dir or any; * repeats), _so options by shape
     case $1 in
-        eval) _o='--input --format --precision --help -h' _kinds='activation' _free=1 _pos='' _so='' ;;
-        grad) _o='--input --format --precision --order --help -h' _kinds='activation loss' _free=1 _pos='' _so='' ;;
-        loss) _o='--pred --target --format --precision --help -h' _kinds='loss' _free=1 _pos='' _so='' ;;
+        eval) _o='--input --format --precision --dtype --saturate --help -h' _kinds='activation' _free=1 _pos='' _so='' ;;
+        grad) _o='--input --format --precision --dtype --saturate --order --help -h' _kinds='activation loss' _free=1 _pos='' _so='' ;;
+        loss) _o='--pred --target --format --precision --dtype --saturate --help -h' _kinds='loss' _free=1 _pos='' _so='' ;;
         list) _o='--kind --format --help -h' _kinds='activation loss' _free=0 _pos='' _so='' ;;
         info) _o='--lang --format --help -h' _kinds='activation loss' _free=0 _pos='names' _so='' ;;
         plot) _o='--output -o --range --points --grad --no-grad --only-grad --no-only-grad --grad2 --no-grad2 --ylim --title --size --dpi --all --no-all --format --term --no-term --help -h' _kinds='activation loss' _free=1 _pos='' _so='--others:vector --value:glu' ;;
@@ -139,16 +139,22 @@ _actloss_option() {
         'eval --input') _n=1 _x=file ;;
         'eval --format') _n=1 _c='table plain csv json' ;;
         'eval --precision') _n=1 ;;
+        'eval --dtype') _n=1 ;;
+        'eval --saturate') _n=0 ;;
         'eval --help'|'eval -h') _n=0 ;;
         'grad --input') _n=1 _x=file ;;
         'grad --format') _n=1 _c='table plain csv json' ;;
         'grad --precision') _n=1 ;;
+        'grad --dtype') _n=1 ;;
+        'grad --saturate') _n=0 ;;
         'grad --order') _n=1 _c='1 2' ;;
         'grad --help'|'grad -h') _n=0 ;;
         'loss --pred') _n=1 ;;
         'loss --target') _n=1 ;;
         'loss --format') _n=1 _c='table plain csv json' ;;
         'loss --precision') _n=1 ;;
+        'loss --dtype') _n=1 ;;
+        'loss --saturate') _n=0 ;;
         'loss --help'|'loss -h') _n=0 ;;
         'list --kind') _n=1 _c='activation loss' ;;
         'list --format') _n=1 _c='table plain json' ;;

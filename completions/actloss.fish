@@ -237,11 +237,11 @@ function __actloss_options --description 'options of a command (the root for non
         case ''
             printf '%s\t%s\n' '--version' 'Print the version and exit' '-V' 'Print the version and exit' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
         case eval
-            printf '%s\t%s\n' '--input' 'Read numbers from FILE (.txt, .csv, .npy)' '--format' 'table, plain, csv or json (default: table on a terminal, plain otherwise)' '--precision' 'Print N significant digits instead of the shortest round-trip form' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
+            printf '%s\t%s\n' '--input' 'Read numbers from FILE (.txt, .csv, .npy)' '--format' 'table, plain, csv or json (default: table on a terminal, plain otherwise)' '--precision' 'Print N significant digits instead of the shortest round-trip form' '--dtype' 'Number format: float64 (default), float32, float16, bfloat16, float8_e4m3fn, float8_e5m2 (or bf16, fp16, e4m3, ...): inputs rounded to it, results correctly rounded into it' '--saturate' 'With --dtype: overflow gives the largest finite value instead of inf (or NaN)' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
         case grad
-            printf '%s\t%s\n' '--input' 'Read numbers from FILE (.txt, .csv, .npy)' '--format' 'table, plain, csv or json (default: table on a terminal, plain otherwise)' '--precision' 'Print N significant digits instead of the shortest round-trip form' '--order' '1 for the derivative (the default), 2 for the second derivative' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
+            printf '%s\t%s\n' '--input' 'Read numbers from FILE (.txt, .csv, .npy)' '--format' 'table, plain, csv or json (default: table on a terminal, plain otherwise)' '--precision' 'Print N significant digits instead of the shortest round-trip form' '--dtype' 'Number format: float64 (default), float32, float16, bfloat16, float8_e4m3fn, float8_e5m2 (or bf16, fp16, e4m3, ...): inputs rounded to it, results correctly rounded into it' '--saturate' 'With --dtype: overflow gives the largest finite value instead of inf (or NaN)' '--order' '1 for the derivative (the default), 2 for the second derivative' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
         case loss
-            printf '%s\t%s\n' '--pred' 'Predictions: numbers, JSON, @FILE or - (stdin)' '--target' 'Targets: numbers, JSON, @FILE or - (stdin)' '--format' 'table, plain, csv or json (default: table on a terminal, plain otherwise)' '--precision' 'Print N significant digits instead of the shortest round-trip form' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
+            printf '%s\t%s\n' '--pred' 'Predictions: numbers, JSON, @FILE or - (stdin)' '--target' 'Targets: numbers, JSON, @FILE or - (stdin)' '--format' 'table, plain, csv or json (default: table on a terminal, plain otherwise)' '--precision' 'Print N significant digits instead of the shortest round-trip form' '--dtype' 'Number format: float64 (default), float32, float16, bfloat16, float8_e4m3fn, float8_e5m2 (or bf16, fp16, e4m3, ...): inputs rounded to it, results correctly rounded into it' '--saturate' 'With --dtype: overflow gives the largest finite value instead of inf (or NaN)' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
         case list
             printf '%s\t%s\n' '--kind' 'Only activations or only losses: activation or loss' '--format' 'table, plain (name<TAB>summary) or json (default: table on a terminal, plain otherwise)' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
         case info
@@ -269,6 +269,10 @@ function __actloss_option --description 'an option of a command: words of value 
             printf '%s\n' 1 - table plain csv json
         case 'eval --precision'
             printf '%s\n' 1 -
+        case 'eval --dtype'
+            printf '%s\n' 1 -
+        case 'eval --saturate'
+            printf '%s\n' 0 -
         case 'eval --help' 'eval -h'
             printf '%s\n' 0 -
         case 'grad --input'
@@ -277,6 +281,10 @@ function __actloss_option --description 'an option of a command: words of value 
             printf '%s\n' 1 - table plain csv json
         case 'grad --precision'
             printf '%s\n' 1 -
+        case 'grad --dtype'
+            printf '%s\n' 1 -
+        case 'grad --saturate'
+            printf '%s\n' 0 -
         case 'grad --order'
             printf '%s\n' 1 - 1 2
         case 'grad --help' 'grad -h'
@@ -289,6 +297,10 @@ function __actloss_option --description 'an option of a command: words of value 
             printf '%s\n' 1 - table plain csv json
         case 'loss --precision'
             printf '%s\n' 1 -
+        case 'loss --dtype'
+            printf '%s\n' 1 -
+        case 'loss --saturate'
+            printf '%s\n' 0 -
         case 'loss --help' 'loss -h'
             printf '%s\n' 0 -
         case 'list --kind'

@@ -32,18 +32,20 @@ def _bind_all(records, params: dict[str, str]):
     return [r.bind(given[r.name]) for r in records]
 
 
-def run_eval(numbers, names, input=None, format=None, precision=None, pred=None, target=None, **params) -> None:
+def run_eval(numbers, names, input=None, format=None, precision=None, pred=None, target=None, dtype=None, saturate=False,
+             **params) -> None:
     """``actloss eval``."""
     from actloss import registry
 
     reg = registry.load()
     if names and names[0] in reg and reg.get(names[0]).kind == "loss":
         raise InputError(f"{reg.get(names[0]).name} is a loss: use 'actloss loss {reg.get(names[0]).name} --pred P --target T'")
-    _run(names, numbers, given(params), input, format, precision, derivative=False, pred=pred, target=target)
+    _run(names, numbers, given(params), input, format, precision, derivative=False, pred=pred, target=target,
+         dtype=dtype, saturate=saturate)
 
 
 def run_grad(numbers, names, input=None, format=None, precision=None, pred=None, target=None, order=None,
-             **params) -> None:
+             dtype=None, saturate=False, **params) -> None:
     """``actloss grad``: of activations, or of one loss (dL/dpred) with --pred and --target;
     ``--order 2`` for second derivatives."""
     from actloss import registry
@@ -54,12 +56,40 @@ def run_grad(numbers, names, input=None, format=None, precision=None, pred=None,
         from actloss.cli import loss as loss_cli
 
         loss_cli.run(numbers, names, pred=pred, target=target, format=format, precision=precision,
-                     input=input, derivative=order, **params)
+                     input=input, derivative=order, dtype=dtype, saturate=saturate, **params)
         return
-    _run(names, numbers, given(params), input, format, precision, derivative=order, pred=pred, target=target)
+    _run(names, numbers, given(params), input, format, precision, derivative=order, pred=pred, target=target,
+         dtype=dtype, saturate=saturate)
 
 
-def _run(names, numbers, params, input_path, fmt, precision, derivative: int, pred=None, target=None) -> None:
+def number_format(dtype, saturate, input_path, precision):
+    """``--dtype``, else the float dtype of an .npy input, else None (float64): an output.LowPrecision or None."""
+    if dtype is None and input_path and input_path.lower().endswith(".npy"):
+        try:
+            import numpy as np
+
+            stored = np.load(input_path, mmap_mode="r").dtype
+        except Exception:  # unreadable here: the reader reports it
+            stored = None
+        if stored is not None and stored.kind == "V" and stored.itemsize in (1, 2):
+            raise InputError(
+                f"{input_path!r} holds {stored.itemsize}-byte raw values (an ml_dtypes array saved to .npy loses its "
+                f"type): give --dtype {'bfloat16' if stored.itemsize == 2 else 'float8_e4m3fn'} (or the format it is) "
+                "to read them as that format's bit patterns"
+            )
+        dtype = stored.name if stored is not None and stored.name in ("float16", "float32") else None
+    if dtype is None:
+        if saturate:
+            raise InputError("--saturate goes with --dtype (e.g. --dtype float8_e4m3fn --saturate)")
+        return None
+    from actloss import lowp
+    from actloss.cli.output import LowPrecision
+
+    return LowPrecision(lowp.get_format(dtype), saturate, precision)
+
+
+def _run(names, numbers, params, input_path, fmt, precision, derivative: int, pred=None, target=None, dtype=None,
+         saturate=False) -> None:
     """derivative: 0 (eval), 1 or 2 (grad, grad --order 2)."""
     from actloss import registry
 
@@ -81,6 +111,7 @@ def _run(names, numbers, params, input_path, fmt, precision, derivative: int, pr
     if precision is not None and not 1 <= precision <= 17:
         raise InputError(f"--precision must be between 1 and 17 significant digits, got {precision}")
     bound = _bind_all(records, params)
+    low = number_format(dtype, saturate, input_path, precision)
     if derivative == 2:
         for r in records:
             r.check_order(2)
@@ -103,4 +134,4 @@ def _run(names, numbers, params, input_path, fmt, precision, derivative: int, pr
             f"no input numbers: give them after -- (actloss {command} {names[0]} -- 0.5), "
             "with --input FILE, or on stdin"
         )
-    output.evaluate(records, bound, numbers, input_path, derivative, fmt, precision, vector, auto_table)
+    output.evaluate(records, bound, numbers, input_path, derivative, fmt, precision, vector, auto_table, low)

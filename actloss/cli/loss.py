@@ -38,7 +38,8 @@ def _record(names, command: str):
     return reg.get(name, kind="loss")
 
 
-def run(numbers, names, pred=None, target=None, format=None, precision=None, input=None, derivative=0, **params) -> None:
+def run(numbers, names, pred=None, target=None, format=None, precision=None, input=None, derivative=0, dtype=None,
+        saturate=False, **params) -> None:
     """``actloss loss`` (and ``actloss grad LOSS``: derivative 1 for dL/dpred, 2 for second derivatives)."""
     from actloss.cli.evaluate import given
 
@@ -81,7 +82,15 @@ def run(numbers, names, pred=None, target=None, format=None, precision=None, inp
 
     from actloss.evaluation import evaluate_loss
 
-    result = evaluate_loss(record, pred, target, bound, derivative)
+    low = None
+    if dtype is not None:
+        from actloss import lowp
+
+        low = lowp.get_format(dtype)
+    elif saturate:
+        raise InputError("--saturate goes with --dtype (e.g. --dtype bfloat16 --saturate)")
+    result = evaluate_loss(record, pred, target, bound, derivative, low, saturate)
+    result.shown(precision)
     auto_table = fmt is None and term.stdout_is_terminal()
     fmt = fmt or ("table" if auto_table else "plain")
     if auto_table and result.parts.count > TABLE_ROWS:
@@ -158,6 +167,8 @@ def _json(res: LossEvaluation, precision) -> None:
         "per": res.parts.per,
         "count": res.parts.count,
     }
+    if res.dtype is not None:
+        obj["dtype"] = res.dtype.name
     if res.derivative:
         obj["quantity"] = "gradient" if res.derivative == 1 else ("hessian" if res.blocks else "hessian_diagonal")
     else:

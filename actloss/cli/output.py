@@ -22,11 +22,41 @@ def _column(record, derivative: int) -> str:
     return record.name + "'" * int(derivative)
 
 
-def compute(record, params, x, derivative: int):
+def compute(record, params, x, derivative: int, lowp=None):
+    """f, f' or f'' at x; with ``lowp`` (a LowPrecision) correctly rounded into its format, as printed."""
+    kw = {} if lowp is None else {"dtype": lowp.format, "saturate": lowp.saturate}
     if derivative == 2:
-        return record.derivative(x, order=2, **params)
-    fn = record.derivative if derivative else record.value
-    return fn(x, **params)
+        y = record.derivative(x, order=2, **kw, **params)
+    else:
+        fn = record.derivative if derivative else record.value
+        y = fn(x, **kw, **params)
+    return y if lowp is None else lowp.shown(y)
+
+
+class LowPrecision:
+    """``--dtype`` (and ``--saturate``): inputs rounded to the format, results printed in its shortest decimals."""
+
+    def __init__(self, fmt, saturate: bool, precision):
+        self.format, self.saturate, self.precision = fmt, saturate, precision
+
+    def rounded(self, blocks):
+        from actloss.lowp import round_to
+
+        for b in blocks:
+            yield round_to(b, self.format, self.saturate)
+
+    def shown(self, values):
+        """The float64 nearest each value's shortest round-trip decimal (exact values with --precision)."""
+        values = np.asarray(values, dtype=np.float64)
+        if self.precision is not None:
+            return values
+        from actloss.lowp import display
+
+        return display(values, self.format)
+
+
+def _shown_x(x, lowp):
+    return x if lowp is None else lowp.shown(x)
 
 
 def _csv_header(records, derivative) -> bytes:
@@ -37,13 +67,31 @@ def _csv_header(records, derivative) -> bytes:
 TABLE_ROWS = 1000
 
 
-def _blocks(numbers, input_path, vector):
+def _blocks(numbers, input_path, vector, lowp=None):
     """The input, block by block: the numbers after --, a file, or stdin (never all in memory)."""
     if numbers:
         x = io.parse_tokens(numbers)
         yield x.reshape(1, -1) if vector else x
         return
+    raw = _raw_npy(input_path, lowp)
+    if raw is not None:
+        yield raw.reshape(-1, raw.shape[-1]) if vector else raw.reshape(-1)
+        return
     yield from io.iter_input(input_path, vector)
+
+
+def _raw_npy(path, lowp):
+    """An .npy of raw 1- or 2-byte values (how ml_dtypes arrays are saved) read as the format's bit patterns."""
+    if lowp is None or not path or not path.lower().endswith(".npy"):
+        return None
+    try:
+        a = np.load(path, mmap_mode="r")
+    except Exception:  # the reader reports it
+        return None
+    if a.dtype.kind != "V" or a.dtype.itemsize * 8 != max(8, lowp.format.bits):
+        return None
+    with np.errstate(invalid="ignore"):
+        return np.asarray(a).view(lowp.format.dtype).astype(np.float64)
 
 
 def _nothing(numbers, input_path) -> InputError:
@@ -51,19 +99,22 @@ def _nothing(numbers, input_path) -> InputError:
     return InputError(f"no numbers in {source}" if input_path or numbers else "no numbers on stdin")
 
 
-def evaluate(records, bound, numbers, input_path, derivative, fmt, precision, vector, auto_table=False) -> None:
+def evaluate(records, bound, numbers, input_path, derivative, fmt, precision, vector, auto_table=False,
+             lowp=None) -> None:
     """Compute and print, block by block: memory stays bounded whatever the input's length."""
-    blocks = _blocks(numbers, input_path, vector)
+    blocks = _blocks(numbers, input_path, vector, lowp)
+    if lowp is not None:
+        blocks = lowp.rounded(blocks)
     if fmt == "table":
         x = _gather(blocks, vector)
         if x.shape[0] == 0:
             raise _nothing(numbers, input_path)
         if not (auto_table and x.shape[0] > TABLE_ROWS):
-            ys = [compute(r, p, x, derivative) for r, p in zip(records, bound)]
-            return _table(records, bound, x, ys, derivative, vector, precision)
+            ys = [compute(r, p, x, derivative, lowp) for r, p in zip(records, bound)]
+            return _table(records, bound, _shown_x(x, lowp), ys, derivative, vector, precision, lowp)
         fmt, blocks = "plain", iter([x])
     if fmt == "json":
-        return _json(records, bound, blocks, derivative, precision, vector, numbers, input_path)
+        return _json(records, bound, blocks, derivative, precision, vector, numbers, input_path, lowp)
     from itertools import chain
 
     from actloss import stream
@@ -75,7 +126,7 @@ def evaluate(records, bound, numbers, input_path, derivative, fmt, precision, ve
     if vector and derivative:  # a Jacobian per vector: blocks of at most ~2 million entries
         blocks = _rechunk(chain([first], blocks), max(1, (2 << 20) // max(1, width * width)))
         first = next(blocks)
-    compute_rows, text_of = _plain_or_csv(records, bound, derivative, fmt, precision, vector, width)
+    compute_rows, text_of = _plain_or_csv(records, bound, derivative, fmt, precision, vector, width, lowp)
     if stream.run(chain([first], blocks), compute_rows, text_of, sys.stdout.buffer) == 0:
         raise _nothing(numbers, input_path)
 
@@ -93,7 +144,7 @@ def _gather(blocks, vector):
     return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
 
-def _plain_or_csv(records, bound, derivative, fmt, precision, vector, n_in):
+def _plain_or_csv(records, bound, derivative, fmt, precision, vector, n_in, lowp=None):
     """(compute: a block of inputs -> 2-D rows of numbers, render: rows -> text), for actloss.stream.
 
     ``n_in``: the length of each input vector (vector functions).
@@ -104,7 +155,8 @@ def _plain_or_csv(records, bound, derivative, fmt, precision, vector, n_in):
     n_out = compute(records[0], bound[0], np.zeros((1, n_in)), False).shape[-1] if vector else 1
 
     def compute_rows(x):
-        ys = [compute(r, p, x, derivative) for r, p in zip(records, bound)]
+        ys = [compute(r, p, x, derivative, lowp) for r, p in zip(records, bound)]
+        x = _shown_x(x, lowp)
         if not vector:
             return np.column_stack(([x] if csv else []) + ys)
         y = ys[0]
@@ -143,7 +195,7 @@ def _plain_or_csv(records, bound, derivative, fmt, precision, vector, n_in):
     return compute_rows, text_of
 
 
-def _json(records, bound, blocks, derivative, precision, vector, numbers, input_path) -> None:
+def _json(records, bound, blocks, derivative, precision, vector, numbers, input_path, lowp=None) -> None:
     """One JSON document, the arrays kept in temporary files until written (bounded memory)."""
     import tempfile
 
@@ -155,31 +207,33 @@ def _json(records, bound, blocks, derivative, precision, vector, numbers, input_
         for x in blocks:
             if not x.size:
                 continue
-            xs.append(x)
+            xs.append(_shown_x(x, lowp))
             for spill, r, p in zip(ys, records, bound):
-                spill.append(compute(r, p, x, derivative))
+                spill.append(compute(r, p, x, derivative, lowp))
         if xs.count == 0:
             raise _nothing(numbers, input_path)
         quantity = ("jacobian" if vector else ("derivative", "second derivative")[int(derivative) - 1]) if derivative else "value"
         objs = [
             {"function": r.name, "parameters": {k: render.param_json(v) for k, v in p.items()},
-             "quantity": quantity, "x": xs, "y": render.Rounded(y, precision)}
+             "quantity": quantity, **({"dtype": lowp.format.name} if lowp is not None else {}),
+             "x": xs, "y": render.Rounded(y, precision)}
             for r, p, y in zip(records, bound, ys)
         ]
         render.write_json(objs[0] if len(objs) == 1 else objs)
 
 
-def _table(records, bound, x, ys, derivative, vector, precision) -> None:
+def _table(records, bound, x, ys, derivative, vector, precision, lowp=None) -> None:
     f = lambda v: render.number(float(v), precision)  # noqa: E731
     given = lambda v: render.number(float(v))  # noqa: E731  (inputs as given)
+    in_format = f" in {lowp.format.name}" if lowp is not None else ""
     if not vector:
-        title = ", ".join(label(r, p, derivative) for r, p in zip(records, bound))
+        title = ", ".join(label(r, p, derivative) for r, p in zip(records, bound)) + in_format
         columns = ["x"] + [label(r, {}, derivative) for r in records]
         render.table(title, columns, ([given(x[i])] + [f(y[i]) for y in ys] for i in range(x.size)))
         return
     r, p, y = records[0], bound[0], ys[0]
     for v in range(x.shape[0]):
-        title = label(r, p, derivative) + (f"  vector {v + 1}" if x.shape[0] > 1 else "")
+        title = label(r, p, derivative) + in_format + (f"  vector {v + 1}" if x.shape[0] > 1 else "")
         if derivative:
             columns = ["∂out_i/∂x_j"] + [f"x{j}={given(x[v, j])}" for j in range(x.shape[1])]
             rows = ([f"out{i}"] + [f(c) for c in row] for i, row in enumerate(y[v]))

@@ -292,6 +292,9 @@ Format = Literal["table", "plain", "csv", "json"]
 _FORMAT_HELP = "table, plain, csv or json (default: table on a terminal, plain otherwise)."
 _PRECISION_HELP = "Print N significant digits instead of the shortest round-trip form."
 _NAMES_HELP = "Function names or aliases (see 'actloss list')."
+_DTYPE_HELP = ("Number format: float64 (default), float32, float16, bfloat16, float8_e4m3fn, float8_e5m2 (or bf16, fp16, "
+               "e4m3, ...): inputs rounded to it, results correctly rounded into it.")
+_SATURATE_HELP = "With --dtype: overflow gives the largest finite value instead of inf (or NaN)."
 
 
 @command("eval", "actloss.cli.evaluate:run_eval", EVAL_HELP, ("activation",), "NAME [NAME ...] [OPTIONS] [-- X ...]")
@@ -300,6 +303,8 @@ def _eval(
     input: Optional[str] = typer.Option(None, "--input", metavar="FILE", help="Read numbers from FILE (.txt, .csv, .npy)."),
     format: Optional[Format] = typer.Option(None, "--format", metavar="FORMAT", help=_FORMAT_HELP),
     precision: Optional[int] = typer.Option(None, "--precision", metavar="N", help=_PRECISION_HELP),
+    dtype: Optional[str] = typer.Option(None, "--dtype", metavar="DTYPE", help=_DTYPE_HELP),
+    saturate: bool = typer.Option(False, "--saturate", help=_SATURATE_HELP),
     pred: Optional[str] = typer.Option(None, "--pred", hidden=True),
     target: Optional[str] = typer.Option(None, "--target", hidden=True),
 ) -> None: ...
@@ -311,6 +316,8 @@ def _grad(
     input: Optional[str] = typer.Option(None, "--input", metavar="FILE", help="Read numbers from FILE (.txt, .csv, .npy)."),
     format: Optional[Format] = typer.Option(None, "--format", metavar="FORMAT", help=_FORMAT_HELP),
     precision: Optional[int] = typer.Option(None, "--precision", metavar="N", help=_PRECISION_HELP),
+    dtype: Optional[str] = typer.Option(None, "--dtype", metavar="DTYPE", help=_DTYPE_HELP),
+    saturate: bool = typer.Option(False, "--saturate", help=_SATURATE_HELP),
     pred: Optional[str] = typer.Option(None, "--pred", metavar="P", hidden=True, help="A loss's predictions (see 'actloss loss --help')."),
     target: Optional[str] = typer.Option(None, "--target", metavar="T", hidden=True, help="A loss's targets (see 'actloss loss --help')."),
     order: Optional[Literal["1", "2"]] = typer.Option(None, "--order", metavar="N", help="1 for the derivative (the default), 2 for the second derivative."),
@@ -324,6 +331,8 @@ def _loss(
     target: Optional[str] = typer.Option(None, "--target", metavar="T", help="Targets: numbers, JSON, @FILE or - (stdin)."),
     format: Optional[Format] = typer.Option(None, "--format", metavar="FORMAT", help=_FORMAT_HELP),
     precision: Optional[int] = typer.Option(None, "--precision", metavar="N", help=_PRECISION_HELP),
+    dtype: Optional[str] = typer.Option(None, "--dtype", metavar="DTYPE", help=_DTYPE_HELP),
+    saturate: bool = typer.Option(False, "--saturate", help=_SATURATE_HELP),
     input: Optional[str] = typer.Option(None, "--input", hidden=True),
 ) -> None: ...
 
