@@ -356,6 +356,16 @@ DERIVATIVE_ZEROS = {
 }
 
 
+#: The same for second derivatives (the kernels NAME_grad2 near the zeros of f'').
+DERIVATIVE2_ZEROS = {
+    "gelu": lambda approximate="none": (-1.4142135623730951, 1.4142135623730951) if approximate == "none"
+    else (-1.4185, 1.4185),
+    "silu": lambda beta=1.0: (-2.3993572805154676 / beta, 2.3993572805154676 / beta) if beta != 0 else (),
+    "quick_gelu": lambda: (-2.3993572805154676 / QUICK_GELU_BETA, 2.3993572805154676 / QUICK_GELU_BETA),
+    "mish": lambda: (-2.2564, 1.4906),
+}
+
+
 # --- vector functions (one row) ---------------------------------------------------
 def _softmax_row(row, T):
     z = [v / _p(T) for v in row]

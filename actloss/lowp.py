@@ -371,10 +371,10 @@ def _exact_module(record) -> tuple[Any, str]:
 
 
 def _abs_margin(record, which: str, x: np.ndarray, params: Mapping[str, Any]) -> np.ndarray | float:
-    if which != "derivative" or record.shape != "elementwise":
+    if which not in ("derivative", "derivative2") or record.shape != "elementwise":
         return 0.0
     mod, fn = _exact_module(record)
-    zeros_of = mod.DERIVATIVE_ZEROS.get(fn)
+    zeros_of = (mod.DERIVATIVE_ZEROS if which == "derivative" else mod.DERIVATIVE2_ZEROS).get(fn)
     if zeros_of is None:
         return 0.0
     near = np.zeros(x.shape, dtype=bool)

@@ -143,7 +143,7 @@ def to_bits(values: np.ndarray, s: Spec) -> np.ndarray:
 
 def reference_values(name: str, order: int, fmt: str, xs, params=None) -> np.ndarray:
     ref = REFERENCES[name]
-    fn = ref.value if order == 0 else ref.derivative
+    fn = (ref.value, ref.derivative, ref.second)[order]
     s = spec(fmt)
     out = np.empty(len(xs))
     for i, x in enumerate(xs):

@@ -183,6 +183,38 @@ def test_float8_every_value(fmt, name):
             assert np.array_equal(got, want), report(name, order, fmt, xs, got, want) + f" {ps}"
 
 
+SECOND = [n for n in ELEMENTWISE if getattr(REFERENCES[n], "second", None) is not None]
+
+
+@pytest.mark.parametrize("fmt", SMALL)
+@pytest.mark.parametrize("name", SECOND)
+def test_float8_second_derivative_every_value(fmt, name):
+    xs = L.finite_values(fmt)
+    rec = REG.get(name)
+    want = L.reference_bits(name, 2, fmt, xs, rec.defaults())
+    got = L.product_bits(rec.derivative(xs, order=2, dtype=fmt).astype(np.float64), fmt)
+    assert np.array_equal(got, want), report(name, 2, fmt, xs, got, want)
+
+
+def test_second_derivative_hard_cases_use_mpmath_differentiation():
+    """With no NAME_grad2 among the exact definitions, f'' is mpmath's derivative of the exact f'.
+
+    A float64 value placed exactly on the midpoint next to the correct rounding is a hard case:
+    the answer must still be the correctly rounded f''.
+    """
+    from actloss import _exact
+
+    assert not hasattr(_exact, "sigmoid_grad2")
+    rec = REG.get("sigmoid")
+    f = lowp.get_format("bfloat16")
+    for x in (0.75, -2.5, 7.0):
+        want = L.round_mpf(REFERENCES["sigmoid"].second, x, {}, L.spec("bfloat16"))
+        q = math.ldexp(1.0, math.frexp(abs(want))[1] - 8)  # bfloat16 spacing at want
+        for side in (-1, 1):
+            mid = np.array([want + side * q / 2])
+            assert lowp.correctly_rounded(rec, "derivative2", np.array([x]), mid, {}, f)[0] == want
+
+
 def _float32_sample(seed, n=60):
     rng = np.random.default_rng(seed)
     x = (rng.standard_normal(n) * np.exp2(rng.integers(-6, 7, n))).astype(np.float32)
