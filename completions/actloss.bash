@@ -124,6 +124,7 @@ _actloss_command() {
         loss) _o='--pred --target --format --precision --dtype --saturate --help -h' _kinds='loss' _free=1 _pos='' _so='' ;;
         list) _o='--kind --format --help -h' _kinds='activation loss' _free=0 _pos='' _so='' ;;
         info) _o='--lang --format --help -h' _kinds='activation loss' _free=0 _pos='names' _so='' ;;
+        check) _o='--x --y --dtype --grad --max-ulp --format --write-inputs --help -h' _kinds='activation loss' _free=1 _pos='' _so='' ;;
         plot) _o='--output -o --range --points --grad --no-grad --only-grad --no-only-grad --grad2 --no-grad2 --ylim --title --size --dpi --all --no-all --format --term --no-term --help -h' _kinds='activation loss' _free=1 _pos='' _so='--others:vector --value:glu' ;;
         completion) _o='--help -h' _kinds='activation loss' _free=0 _pos='choice' _so='' ;;
         *) _o= _kinds= _free=0 _pos= _so= ;;
@@ -162,6 +163,14 @@ _actloss_option() {
         'info --lang') _n=1 _c='en zh' ;;
         'info --format') _n=1 _c='panel markdown json' ;;
         'info --help'|'info -h') _n=0 ;;
+        'check --x') _n=1 _x=file ;;
+        'check --y') _n=1 _x=file ;;
+        'check --dtype') _n=1 ;;
+        'check --grad') _n=0 ;;
+        'check --max-ulp') _n=1 ;;
+        'check --format') _n=1 _c='table json' ;;
+        'check --write-inputs') _n=1 _x=file ;;
+        'check --help'|'check -h') _n=0 ;;
         'plot --output'|'plot -o') _n=1 _x=file ;;
         'plot --range') _n=2 ;;
         'plot --points') _n=1 ;;
@@ -204,7 +213,7 @@ _actloss_names_of() {
 }
 
 _actloss_flags=' --full --log-input --logits '
-_actloss_commands='eval grad loss list info plot completion'
+_actloss_commands='eval grad loss list info check plot completion'
 _actloss_root_options='--version -V --help -h'
 _actloss_kind_commands=' loss:loss '
 _actloss_scan() {

@@ -210,7 +210,7 @@ function __actloss_kind_commands --description 'kinds of function that name a co
 end
 
 function __actloss_commands --description 'the commands: command<TAB>description'
-    printf '%s\t%s\n' 'eval' 'Print f(x) for each input number (or vector) x' 'grad' 'Print the derivative f\'(x) for each input (the Jacobian for vector functions)' 'loss' 'Print the loss of predictions P against targets T' 'list' 'List the functions: name, aliases, parameters with defaults, output range, formula' 'info' 'Print the reference card of a function' 'plot' 'Plot functions and their derivatives as PNG, SVG, PDF, ... or as text' 'completion' 'Print the completion script of a shell: bash, zsh or fish'
+    printf '%s\t%s\n' 'eval' 'Print f(x) for each input number (or vector) x' 'grad' 'Print the derivative f\'(x) for each input (the Jacobian for vector functions)' 'loss' 'Print the loss of predictions P against targets T' 'list' 'List the functions: name, aliases, parameters with defaults, output range, formula' 'info' 'Print the reference card of a function' 'check' 'Grade a kernel\'s outputs against the correctly rounded value' 'plot' 'Plot functions and their derivatives as PNG, SVG, PDF, ... or as text' 'completion' 'Print the completion script of a shell: bash, zsh or fish'
 end
 
 function __actloss_command --description 'a command: kinds of its names, free arguments (1/0), arguments, options by shape'
@@ -225,6 +225,8 @@ function __actloss_command --description 'a command: kinds of its names, free ar
             printf '%s\n' 'activation loss' 0 '' ''
         case info
             printf '%s\n' 'activation loss' 0 'names' ''
+        case check
+            printf '%s\n' 'activation loss' 1 '' ''
         case plot
             printf '%s\n' 'activation loss' 1 '' '--others:vector --value:glu'
         case completion
@@ -246,6 +248,8 @@ function __actloss_options --description 'options of a command (the root for non
             printf '%s\t%s\n' '--kind' 'Only activations or only losses: activation or loss' '--format' 'table, plain (name<TAB>summary) or json (default: table on a terminal, plain otherwise)' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
         case info
             printf '%s\t%s\n' '--lang' 'Language of the card: en or zh' '--format' 'panel, markdown or json (default: panel on a terminal, markdown otherwise)' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
+        case check
+            printf '%s\t%s\n' '--x' 'The inputs the kernel was run on' '--y' 'The kernel\'s outputs, one per input (a vector per row)' '--dtype' 'The format of the outputs (default: --y\'s dtype)' '--grad' 'Grade a derivative kernel against f\'' '--max-ulp' 'Largest error accepted, in ulps (default 1)' '--format' 'table or json (default: table on a terminal, json otherwise)' '--write-inputs' 'Write every value of the --dtype (8 or 16 bits) as bit patterns to FILE (.npy): finite values, then inf, -inf, NaN' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
         case plot
             printf '%s\t%s\n' '--output' 'Output file; the extension picks the format (.png, .svg, .pdf, ...)' '-o' 'Output file; the extension picks the format (.png, .svg, .pdf, ...)' '--range' 'x range (default: the function\'s own, e.g. -5 5; relu6 -3 9)' '--points' 'Evenly spaced points (default 1000; 2 to 1,000,000), plus each kink exactly' '--grad' 'Add the derivative (dashed, same colour; losses and --term: in a panel below)' '--no-grad' 'Add the derivative (dashed, same colour; losses and --term: in a panel below)' '--only-grad' 'Plot only the derivative' '--no-only-grad' 'Plot only the derivative' '--grad2' 'Add the second derivative f\'\' (dotted, with f\'; elementwise activations)' '--no-grad2' 'Add the second derivative f\'\' (dotted, with f\'; elementwise activations)' '--ylim' 'y range (default: fit the curves)' '--title' 'Title above the plot' '--size' 'Figure size in inches (default 6.4 4.2; 7.2 4.8 for several functions)' '--dpi' 'Resolution of raster formats (default 150)' '--all' 'Plot every function (value and derivative) into -o DIR/, with an index.md' '--no-all' 'Plot every function (value and derivative) into -o DIR/, with an index.md' '--format' 'Format when -o gives no file name or is - (png, svg, pdf, ...); the gallery\'s format' '--term' 'Draw the plot as text on stdout, sized to the terminal (COLUMNS and LINES elsewhere): braille, or ASCII outside a UTF-8 locale; colour on a terminal only, none with NO_COLOR' '--no-term' 'Draw the plot as text on stdout, sized to the terminal (COLUMNS and LINES elsewhere): braille, or ASCII outside a UTF-8 locale; colour on a terminal only, none with NO_COLOR' '--help' 'Show this message and exit' '-h' 'Show this message and exit'
         case completion
@@ -314,6 +318,22 @@ function __actloss_option --description 'an option of a command: words of value 
         case 'info --format'
             printf '%s\n' 1 - panel markdown json
         case 'info --help' 'info -h'
+            printf '%s\n' 0 -
+        case 'check --x'
+            printf '%s\n' 1 file
+        case 'check --y'
+            printf '%s\n' 1 file
+        case 'check --dtype'
+            printf '%s\n' 1 -
+        case 'check --grad'
+            printf '%s\n' 0 -
+        case 'check --max-ulp'
+            printf '%s\n' 1 -
+        case 'check --format'
+            printf '%s\n' 1 - table json
+        case 'check --write-inputs'
+            printf '%s\n' 1 file
+        case 'check --help' 'check -h'
             printf '%s\n' 0 -
         case 'plot --output' 'plot -o'
             printf '%s\n' 1 file

@@ -94,7 +94,7 @@ def test_bare_actloss_prints_a_short_usage_and_exits_2():
     assert r.code == 2 and r.out == ""
     lines = r.err.splitlines()
     assert lines[0] == "usage: actloss COMMAND [ARGS]..." and len(lines) == 3
-    assert lines[1] == "commands: eval, grad, loss, list, info, plot, completion"
+    assert lines[1] == "commands: eval, grad, loss, list, info, check, plot, completion"
 
 
 @pytest.mark.parametrize("args, message", [

@@ -59,6 +59,8 @@ CASES = [
     ["grad", "--format", "plain", "ce", "--pred", "[[0.2,0.8]]", "--target", "1"],
     ["grad", "relu", "--input", "/nonexistent/x.txt"],
     ["eval", "sigmoid", "--dtype", "bf16", "--saturate", "--", "6.25"],
+    ["check", "gelu", "--x", "x.npy", "--y", "y.npy", "--dtype", "bf16", "--grad", "--max-ulp", "2", "--format", "json"],
+    ["check", "relu", "--dtype=e4m3", "--write-inputs", "/nonexistent/all.npy"],
     ["grad", "gelu", "--dtype=float8_e4m3fn", "--saturate", "--", "-1"],
     ["loss", "mse", "--dtype", "fp16", "--saturate", "--pred", "1", "--target", "0"],
     ["grad", "--order", "2", "gelu", "silu", "--format", "csv", "--", "-1", "0.5"],

@@ -109,3 +109,51 @@ def test_sweep_of_a_naive_kernel_finds_its_double_rounding():
 def test_every_value_order():
     v = testing.every_value("float8_e4m3fn")
     assert np.isfinite(v[:-1]).all() and math.isnan(v[-1]) and len(v) == 254 + 1
+
+
+# ---------------------------------------------------------------------------
+# actloss check
+# ---------------------------------------------------------------------------
+
+def _check(*args, cwd=None):
+    import subprocess
+    import sys
+
+    p = subprocess.run([sys.executable, "-m", "actloss", "check", *args], capture_output=True, text=True, timeout=120, cwd=cwd)
+    return p.returncode, p.stdout, p.stderr
+
+
+def test_check_every_bfloat16_value_of_a_float32_kernel(tmp_path):
+    import json
+
+    code, out, err = _check("gelu", "--dtype", "bfloat16", "--write-inputs", str(tmp_path / "all.npy"))
+    assert code == 0 and "65283 bfloat16 bit patterns" in err
+    bits = np.load(tmp_path / "all.npy")
+    assert bits.dtype == np.uint16 and len(bits) == 65283
+    x = bits.view(BF16).astype(np.float64)
+    assert np.isfinite(x[:-3]).all() and x[-3] == np.inf and x[-2] == -np.inf and math.isnan(x[-1])
+    exact = L.reference_bits("gelu", 0, "bfloat16", x[:-3], {"approximate": "none"})
+    y = np.concatenate([exact.view(BF16).astype(np.float64), [np.inf, -0.0, np.nan]])
+    bad = y.copy()
+    bad[100] = _step(bad[100:101], 5)[0]  # one element 5 ulp off
+    np.save(tmp_path / "y.npy", y.astype(BF16).view(np.uint16))
+    np.save(tmp_path / "bad.npy", bad.astype(np.float32))  # float32 output graded as bfloat16
+    code, out, err = _check("gelu", "--dtype", "bf16", "--x", str(tmp_path / "all.npy"), "--y", str(tmp_path / "y.npy"))
+    rep = json.loads(out)
+    assert code == 0 and rep["passed"] and rep["max_ulp"] == 0 and rep["count"] == 65283, err
+    code, out, err = _check("gelu", "--dtype", "bf16", "--x", str(tmp_path / "all.npy"), "--y", str(tmp_path / "bad.npy"),
+                            "--format", "json")
+    rep = json.loads(out)
+    assert code == 1 and rep["mismatches"] == 1 and rep["max_ulp"] == 5 and rep["histogram"]["5-16"] == 1
+    assert rep["worst"][0]["x"] == float(x[100]) and rep["worst"][0]["ulp"] == 5
+    code, out, err = _check("gelu", "--dtype", "bf16", "--max-ulp", "5", "--x", str(tmp_path / "all.npy"),
+                            "--y", str(tmp_path / "bad.npy"))
+    assert code == 0
+
+
+def test_check_usage_errors_exit_2(tmp_path):
+    np.save(tmp_path / "b.npy", np.zeros(3, np.uint16))
+    code, out, err = _check("gelu", "--x", str(tmp_path / "b.npy"), "--y", str(tmp_path / "b.npy"))
+    assert code == 2 and "--dtype" in err and len(err.strip().splitlines()) == 1
+    code, out, err = _check("gelu", "--x", str(tmp_path / "b.npy"))
+    assert code == 2 and "missing --y" in err

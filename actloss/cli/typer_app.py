@@ -125,6 +125,27 @@ Examples:
   actloss info leaky_relu --format json
 """
 
+CHECK_HELP = """Grade a kernel's outputs against the correctly rounded value.
+
+--x FILE holds the inputs, --y FILE the kernel's outputs (.npy of float16,
+float32 or float64; .npy of unsigned integers or raw values holding bit
+patterns, with --dtype; text or CSV). The format is --dtype, else --y's
+dtype. Each element's error is its distance in ulps of the format from the
+exact value correctly rounded (+0 and -0 one point); NaN, infinity,
+zero-sign and flushed-subnormal errors are counted apart. --grad grades a
+derivative (backward) kernel. Exit 0 when every element is within --max-ulp
+(default 1), 1 when not, 2 for bad usage or input. A table on a terminal,
+JSON otherwise.
+
+Examples:
+
+  actloss check gelu --dtype bfloat16 --x x.npy --y y.npy
+
+  actloss check sigmoid --grad --x x.npy --y dy.npy --max-ulp 2 --format json
+
+  actloss check gelu --dtype bfloat16 --write-inputs all.npy
+"""
+
 PLOT_HELP = """Plot functions and their derivatives as PNG, SVG, PDF, ... or as text.
 
 NAME is one or more function names (see 'actloss list'); several share
@@ -356,6 +377,19 @@ def _plot_formats() -> tuple[str, ...]:
     from actloss.plot import FORMATS as PLOT_FORMATS
 
     return PLOT_FORMATS
+
+
+@command("check", "actloss.cli.check:run", CHECK_HELP, ("activation",), "NAME --x X --y Y [OPTIONS]")
+def _check(
+    names: Optional[List[str]] = typer.Argument(None, metavar="NAME", help="An activation (see 'actloss list').", show_default=False),
+    x: Optional[str] = typer.Option(None, "--x", metavar="FILE", help="The inputs the kernel was run on."),
+    y: Optional[str] = typer.Option(None, "--y", metavar="FILE", help="The kernel's outputs, one per input (a vector per row)."),
+    dtype: Optional[str] = typer.Option(None, "--dtype", metavar="DTYPE", help="The format of the outputs (default: --y's dtype)."),
+    grad: bool = typer.Option(False, "--grad", help="Grade a derivative kernel against f'."),
+    max_ulp: Optional[float] = typer.Option(None, "--max-ulp", metavar="N", help="Largest error accepted, in ulps (default 1)."),
+    format: Optional[Literal["table", "json"]] = typer.Option(None, "--format", metavar="FORMAT", help="table or json (default: table on a terminal, json otherwise)."),
+    write_inputs: Optional[str] = typer.Option(None, "--write-inputs", metavar="FILE", help="Write every value of the --dtype (8 or 16 bits) as bit patterns to FILE (.npy): finite values, then inf, -inf, NaN."),
+) -> None: ...
 
 
 @command("plot", "actloss.cli.plot:run", PLOT_HELP, ("activation", "loss"), "NAME [NAME ...] [OPTIONS]")

@@ -1,0 +1,123 @@
+"""``actloss check``: grade a kernel's outputs against the correctly rounded value (``actloss.testing``)."""
+
+from __future__ import annotations
+
+import sys
+
+from actloss.cli import term
+from actloss.errors import InputError
+
+_USAGE = "NAME --x X --y Y [--dtype D] [--grad] [--max-ulp N]"
+
+
+def _load(path: str, option: str, fmt):
+    """Values of a file: float .npy, bit-pattern .npy (unsigned or raw, with --dtype), text or CSV."""
+    import numpy as np
+
+    from actloss import io
+
+    if path.lower().endswith(".npy"):
+        try:
+            a = np.load(path)
+        except (OSError, ValueError) as exc:
+            raise InputError(f"cannot read {option} {path!r}: {exc}") from None
+        if a.dtype.kind in "uV":
+            if fmt is None:
+                raise InputError(f"{option} {path!r} holds bit patterns ({a.dtype}): say which format with --dtype")
+            width = max(8, fmt.bits) // 8
+            if a.dtype.itemsize != width:
+                raise InputError(f"{option} {path!r} holds {a.dtype.itemsize}-byte values, {fmt.name} has {width}")
+            with np.errstate(invalid="ignore"):
+                return a.view(fmt.uint if a.dtype.kind == "V" else a.dtype).astype(fmt.uint).view(fmt.dtype).astype(np.float64), None
+        if a.dtype.kind == "f":
+            return a.astype(np.float64), a.dtype
+    blocks = list(io.iter_input(path, False))
+    return (np.concatenate(blocks) if blocks else np.empty(0)), None
+
+
+def run(numbers, names, x=None, y=None, dtype=None, grad=False, max_ulp=None, format=None, write_inputs=None,
+        **params) -> None:
+    from actloss import lowp, registry, testing
+    from actloss.cli.evaluate import given
+
+    if not names:
+        raise InputError(f"no function named; usage: actloss check {_USAGE}")
+    if len(names) > 1:
+        raise InputError(f"check grades one function, got {len(names)}: {' '.join(names)}")
+    record = registry.load().get(names[0])
+    bound = record.bind(given(params))
+    fmt = lowp.get_format(dtype) if dtype is not None else None
+    if write_inputs is not None:
+        return _write_inputs(write_inputs, fmt)
+    if numbers:
+        raise InputError("check reads --x FILE and --y FILE, not numbers after --")
+    missing = [o for o, v in (("--x", x), ("--y", y)) if v is None]
+    if missing:
+        raise InputError(f"missing {' and '.join(missing)}: usage: actloss check {_USAGE}")
+    xs, _ = _load(x, "--x", fmt)
+    ys, ydtype = _load(y, "--y", fmt)
+    if fmt is None:
+        fmt = lowp.get_format(ydtype if ydtype is not None else "float64")
+    if record.shape == "elementwise" and xs.shape != ys.shape:
+        raise InputError(f"--x holds {xs.size} numbers and --y {ys.size}: give one output per input")
+    limit = 1 if max_ulp is None else float(max_ulp)
+    if limit < 0:
+        raise InputError(f"--max-ulp must be 0 or more, got {max_ulp}")
+    rep = testing.report(ys, record.name, xs, dtype=fmt, grad=bool(grad), max_ulp=limit, **bound)
+    fmt_out = format or ("table" if term.stdout_is_terminal() else "json")
+    if fmt_out == "json":
+        from actloss import render
+
+        def leaf(v):
+            if isinstance(v, float) and v != v:
+                return "nan"
+            if isinstance(v, float) and v in (float("inf"), float("-inf")):
+                return "inf" if v > 0 else "-inf"
+            return v
+
+        rep = {**rep, "worst": [{k: leaf(v) for k, v in w.items()} for w in rep["worst"]]}
+        render.write(render.json(rep))
+    else:
+        _table(rep, bool(grad), limit)
+    sys.exit(0 if rep["passed"] else 1)
+
+
+def _table(rep: dict, grad: bool, limit: float) -> None:
+    from actloss import render
+
+    what = rep["function"] + ("′" if grad else "")
+    verdict = "passed" if rep["passed"] else "FAILED"
+    title = f"{what} in {rep['dtype']}: {verdict} ({rep['mismatches']} of {rep['count']} past {limit:g} ulp, max {rep['max_ulp']} ulp)"
+    rows = [[k, str(v)] for k, v in rep["histogram"].items()]
+    rows += [[k.replace("_", " "), str(v)] for k, v in rep["classes"].items() if v]
+    render.table(title, ["ulp", "elements"], rows)
+    if rep["worst"]:
+        render.table("worst", ["x", "got", "exact", "ulp"],
+                     ([repr(w["x"]), repr(w["got"]), repr(w["exact"]), str(w["ulp"])] for w in rep["worst"]))
+
+
+def _write_inputs(path: str, fmt) -> None:
+    import os
+    import tempfile
+
+    import numpy as np
+
+    from actloss import testing
+
+    if fmt is None or fmt.bits > 16:
+        raise InputError("--write-inputs takes --dtype of an 8- or 16-bit format (bfloat16, float16, float8_e4m3fn, ...)")
+    values = testing.every_value(fmt)
+    from actloss.lowp import bits_of
+
+    codes = bits_of(values, fmt)
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, suffix=".npy")
+        with os.fdopen(fd, "wb") as fh:
+            np.save(fh, codes)
+        os.replace(tmp, path)
+    except OSError as exc:
+        from actloss.errors import OutputError
+
+        raise OutputError(f"cannot write {path!r}: {exc.strerror or exc}") from None
+    print(f"wrote {len(codes)} {fmt.name} bit patterns to {path}", file=sys.stderr)
