@@ -92,8 +92,13 @@ def _table(rep: dict, grad: bool, limit: float) -> None:
     rows += [[k.replace("_", " "), str(v)] for k, v in rep["classes"].items() if v]
     render.table(title, ["ulp", "elements"], rows)
     if rep["worst"]:
+        from actloss.lowp import shortest
+
+        def text(v):  # as the format prints it (its shortest round-trip decimal)
+            return "" if v is None else shortest([v], rep["dtype"])[0]
+
         render.table("worst", ["x", "got", "exact", "ulp"],
-                     ([repr(w["x"]), repr(w["got"]), repr(w["exact"]), str(w["ulp"])] for w in rep["worst"]))
+                     ([text(w["x"]), text(w["got"]), text(w["exact"]), str(w["ulp"])] for w in rep["worst"]))
 
 
 def _write_inputs(path: str, fmt) -> None:
