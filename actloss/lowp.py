@@ -566,6 +566,16 @@ def display(values: Any, fmt: Any) -> np.ndarray:
     v = np.asarray(values, dtype=np.float64)
     if fmt.name == "float64":
         return v
+    if fmt.name == "float32":  # orjson writes float32 in its shortest round-trip digits; read back as float64
+        import orjson
+
+        flat = v.reshape(-1)
+        finite = np.isfinite(flat)
+        with np.errstate(invalid="ignore", over="ignore"):
+            f32 = np.where(finite, flat, 0.0).astype(np.float32)
+        out = np.array(orjson.loads(orjson.dumps(f32, option=orjson.OPT_SERIALIZE_NUMPY)), dtype=np.float64)
+        out = np.where(finite, np.copysign(out, flat), flat)  # -0.0 kept, inf and NaN as they are
+        return out.reshape(v.shape)
     if fmt.bits > 16:
         keys, inverse = np.unique(v.reshape(-1).view(np.int64), return_inverse=True)
         shown = np.array([float(t) for t in shortest(keys.view(np.float64), fmt)])

@@ -111,10 +111,25 @@ def ulp_errors(actual: Any, name: str, x: Any, *, dtype: Any = None, grad: bool 
 
 
 def report(actual: Any, name: str, x: Any, *, dtype: Any = None, grad: bool = False, max_ulp: float = 1,
-           worst: int = 10, bits: bool = False, **params: Any) -> dict:
-    """The grading as a dict (what ``actloss check`` prints): counts, histogram, classes, worst elements."""
+           worst: int = 10, bits: bool = False, chunk: int = 2**20, **params: Any) -> dict:
+    """The grading as a dict (what ``actloss check`` prints): counts, histogram, classes, worst elements.
+
+    Elementwise functions are graded ``chunk`` elements at a time (memory bounded for any length;
+    ``actual`` and ``x`` may be memory-mapped arrays).
+    """
     a = np.asarray(actual)
     fmt = _format_of(a, dtype)
+    if _get(name).shape == "elementwise" and a.size > chunk:
+        xa = np.asarray(x)
+        if xa.shape != a.shape:
+            raise ValueError(f"actual has shape {a.shape}, x has shape {xa.shape}: they must match")
+        af, xf = a.reshape(-1), xa.reshape(-1)
+        total: dict | None = None
+        for start in range(0, af.size, chunk):
+            r = report(af[start:start + chunk], name, xf[start:start + chunk], dtype=fmt, grad=grad,
+                       max_ulp=max_ulp, worst=worst, bits=bits, chunk=chunk, **params)
+            total = r if total is None else _merge(total, r, worst)
+        return total
     got = _as_values(a, fmt, bits)
     xs = lowp.round_to(_as_values(x, fmt, bits), fmt)
     exact = _exact(name, xs, fmt, grad, params)

@@ -426,6 +426,18 @@ def test_shortest_round_trip_every_value(fmt):
                 assert L.round_fraction(cand * scale, s) != x, (x, t, cand * scale)
 
 
+def test_float32_printing_is_shortest_round_trip():
+    rng = np.random.default_rng()
+    v = np.concatenate([rng.standard_normal(3000) * np.exp2(rng.integers(-140, 120, 3000)),
+                        [3.4028234663852886e38, 1e-45, 1.1754943508222875e-38]]).astype(np.float32).astype(np.float64)
+    shown = lowp.display(v, "float32")
+    s = L.spec("float32")
+    texts = lowp.shortest(v, "float32")
+    for x, d, t in zip(v.tolist(), shown.tolist(), texts):
+        assert L.round_fraction(Fraction(repr(d)), s) == x, (x, d)  # the printed decimal rounds back exactly
+        assert _digits(repr(d)) <= _digits(t), (x, d, t)  # and is no longer than the searched shortest
+
+
 def test_shortest_specials():
     assert lowp.shortest([np.nan, np.inf, -np.inf, -0.0, 1.0], "bf16") == ["nan", "inf", "-inf", "-0.0", "1.0"]
     assert lowp.shortest([0.1], "float64") == ["0.1"]

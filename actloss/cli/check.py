@@ -18,7 +18,7 @@ def _load(path: str, option: str, fmt):
 
     if path.lower().endswith(".npy"):
         try:
-            a = np.load(path)
+            a = np.load(path, mmap_mode="r")  # graded block by block: never all in memory
         except (OSError, ValueError) as exc:
             raise InputError(f"cannot read {option} {path!r}: {exc}") from None
         if a.dtype.kind in "uV":
@@ -27,12 +27,23 @@ def _load(path: str, option: str, fmt):
             width = max(8, fmt.bits) // 8
             if a.dtype.itemsize != width:
                 raise InputError(f"{option} {path!r} holds {a.dtype.itemsize}-byte values, {fmt.name} has {width}")
-            with np.errstate(invalid="ignore"):
-                return a.view(fmt.uint if a.dtype.kind == "V" else a.dtype).astype(fmt.uint).view(fmt.dtype).astype(np.float64), None
+            return (a.view(fmt.uint) if a.dtype.kind == "V" else a), "bits"
         if a.dtype.kind == "f":
-            return a.astype(np.float64), a.dtype
+            return a, a.dtype
     blocks = list(io.iter_input(path, False))
     return (np.concatenate(blocks) if blocks else np.empty(0)), None
+
+
+def _values(a, kind, fmt):
+    """Bit patterns as values of the format (a lazy view of a memory map where possible)."""
+    import numpy as np
+
+    if kind != "bits":
+        return a
+    if fmt.bits >= 8 and a.dtype.itemsize * 8 == fmt.bits:
+        return a.view(fmt.dtype)  # ml_dtypes and numpy types widen exactly when graded
+    with np.errstate(invalid="ignore"):
+        return np.asarray(a).astype(fmt.uint).view(fmt.dtype)
 
 
 def run(numbers, names, x=None, y=None, dtype=None, grad=False, max_ulp=None, format=None, write_inputs=None,
@@ -54,10 +65,11 @@ def run(numbers, names, x=None, y=None, dtype=None, grad=False, max_ulp=None, fo
     missing = [o for o, v in (("--x", x), ("--y", y)) if v is None]
     if missing:
         raise InputError(f"missing {' and '.join(missing)}: usage: actloss check {_USAGE}")
-    xs, _ = _load(x, "--x", fmt)
-    ys, ydtype = _load(y, "--y", fmt)
+    xs, xkind = _load(x, "--x", fmt)
+    ys, ykind = _load(y, "--y", fmt)
     if fmt is None:
-        fmt = lowp.get_format(ydtype if ydtype is not None else "float64")
+        fmt = lowp.get_format(ykind if ykind is not None else "float64")
+    xs, ys = _values(xs, xkind, fmt), _values(ys, ykind, fmt)
     if record.shape == "elementwise" and xs.shape != ys.shape:
         raise InputError(f"--x holds {xs.size} numbers and --y {ys.size}: give one output per input")
     limit = 1 if max_ulp is None else float(max_ulp)
