@@ -82,6 +82,7 @@ class Item:
     others: tuple[float, ...] = (0.0,)
     value: float = 1.0
     label: str | None = None  # the legend name (a sweep's 'elu (alpha=0.5)'); None: the name and parameters
+    dtype: str | None = None  # a low-precision format: x rounded to it, f correctly rounded in it (a staircase)
 
 
 @dataclass
@@ -306,15 +307,26 @@ def _function(item: Item) -> _Fn:
     shown = _fmt_params(params, skip=("reduction",) if rec.kind == "loss" else ())
     paren = f" ({shown})" if shown else ""
     latex, dlatex = rec.formula.latex, rec.derivative_formula.latex
+    if item.dtype is not None:  # f of x as a tensor of that format holds it, correctly rounded in it
+        from actloss import lowp
+
+        fmt = lowp.get_format(item.dtype)
+        paren = f"{paren[:-1]}; {fmt.name})" if paren else f" ({fmt.name})"
+
+        def in_format(fn, **kw):
+            return lambda x: np.asarray(fn(lowp.round_to(x, fmt), dtype=fmt.name, **kw, **params), dtype=np.float64)
+    else:
+        def in_format(fn, **kw):
+            return lambda x: fn(x, **kw, **params)
     if rec.shape == "elementwise":
         second = getattr(rec, "second_derivative_formula", None)
         kinks2 = [k for k, _ in rec.kink_points2(params)] if hasattr(rec, "kink_points2") else None
         return _Fn(
-            lambda x: rec.value(x, **params),
-            lambda x: rec.derivative(x, **params),
+            in_format(rec.value),
+            in_format(rec.derivative),
             [k for k, _ in rec.kink_points(params)],
             rec.name + paren, latex, dlatex,
-            lambda x: rec.derivative(x, order=2, **params),
+            in_format(rec.derivative, order=2),
             second.latex if second is not None else "",
             kinks2,
         )

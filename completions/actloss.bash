@@ -125,7 +125,7 @@ _actloss_command() {
         list) _o='--kind --format --help -h' _kinds='activation loss' _free=0 _pos='' _so='' ;;
         info) _o='--lang --format --help -h' _kinds='activation loss' _free=0 _pos='names' _so='' ;;
         check) _o='--x --y --dtype --grad --max-ulp --format --write-inputs --help -h' _kinds='activation loss' _free=1 _pos='' _so='' ;;
-        plot) _o='--output -o --range --points --grad --no-grad --only-grad --no-only-grad --grad2 --no-grad2 --ylim --title --size --dpi --all --no-all --format --term --no-term --help -h' _kinds='activation loss' _free=1 _pos='' _so='--others:vector --value:glu' ;;
+        plot) _o='--output -o --range --points --grad --no-grad --only-grad --no-only-grad --grad2 --no-grad2 --ylim --title --size --dpi --all --no-all --format --dtype --term --no-term --help -h' _kinds='activation loss' _free=1 _pos='' _so='--others:vector --value:glu' ;;
         completion) _o='--help -h' _kinds='activation loss' _free=0 _pos='choice' _so='' ;;
         *) _o= _kinds= _free=0 _pos= _so= ;;
     esac
@@ -183,6 +183,7 @@ _actloss_option() {
         'plot --dpi') _n=1 ;;
         'plot --all'|'plot --no-all') _n=0 ;;
         'plot --format') _n=1 _c='png svg pdf eps ps jpg jpeg tif tiff webp svgz raw rgba' ;;
+        'plot --dtype') _n=1 ;;
         'plot --term'|'plot --no-term') _n=0 ;;
         'plot --help'|'plot -h') _n=0 ;;
         'plot --others') _n=1 ;;

@@ -852,3 +852,27 @@ def test_grad2_in_the_terminal_and_the_gallery(tmp_path):
     P.gallery([item("gelu"), item("softmax"), item("mse")], P.Options(second=True, points=40, dpi=20), tmp_path, "svg")
     assert "curve-0-gelu-grad2" in curves_in_svg(tmp_path / "gelu.svg")
     assert not any(k.endswith("grad2") for k in curves_in_svg(tmp_path / "softmax.svg"))
+
+
+def test_dtype_draws_the_correctly_rounded_staircase():
+    """plot --dtype: x as a tensor of the format holds it, f correctly rounded in the format."""
+    import numpy as np
+
+    from actloss import lowp
+    from actloss.cli.plot import items_from
+
+    (it,) = items_from([registry.get("gelu")], {}, "bfloat16")
+    fn = P._function(it)
+    x = np.linspace(-6, -5, 2001)
+    y = fn.f(x)
+    expected = np.asarray(registry.get("gelu").value(lowp.round_to(x, "bfloat16"), dtype="bfloat16"), dtype=np.float64)
+    assert np.array_equal(y, expected)
+    assert 10 < np.unique(y).size < 100  # steps, not a smooth curve
+    assert "bfloat16" in fn.label
+
+
+def test_dtype_takes_elementwise_functions(capsys, tmp_path):
+    code, _, err = cli(capsys, "plot", "softmax", "--dtype", "bf16", "-o", str(tmp_path / "s.png"))
+    assert code == 2 and "plot --dtype takes elementwise activations; softmax is not one" in one_error_line(err)
+    code, _, err = cli(capsys, "plot", "gelu", "--dtype", "bf16", "--range", "-6", "-5", "-o", str(tmp_path / "g.svg"))
+    assert code == 0 and (tmp_path / "g.svg").stat().st_size > 1000

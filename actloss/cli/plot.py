@@ -36,8 +36,8 @@ def _float_list(option: str, text: str) -> tuple[float, ...]:
     return tuple(out)
 
 
-def items_from(records, params: dict[str, str]):
-    """Plot items: each record with its bound parameters and its family's fixed inputs."""
+def items_from(records, params: dict[str, str], dtype: str | None = None):
+    """Plot items: each record with its bound parameters and its family's fixed inputs (and --dtype's format)."""
     from actloss.cli.evaluate import _bind_all
     from actloss.plot import Item
     from actloss.registry import normalize
@@ -58,10 +58,14 @@ def items_from(records, params: dict[str, str]):
         raise ParameterError(f"--value is one number (the value half a of the GLU input), got {fixed['value']!r}")
     from actloss.plot import sweep
 
+    if dtype is not None:
+        wrong = next((r.name for r in records if r.shape != "elementwise"), None)
+        if wrong is not None:
+            raise InputError(f"plot --dtype takes elementwise activations; {wrong} is not one")
     swept = sweep(records, params)
     if swept is None:
         bound = _bind_all(records, params)
-        return [Item(r, p, others=others, value=value[0]) for r, p in zip(records, bound)]
+        return [Item(r, p, others=others, value=value[0], dtype=dtype) for r, p in zip(records, bound)]
     key, values = swept  # one curve per value (and per function that takes it)
     items = []
     for r in records:
@@ -69,7 +73,7 @@ def items_from(records, params: dict[str, str]):
         for v in values if takes else values[:1]:
             bound = _bind_all([r], {k: (v if k == key else x) for k, x in params.items() if takes or k != key})[0]
             label = f"{r.name} ({r.param(key).name}={v})" if takes else None
-            items.append(Item(r, bound, others=others, value=value[0], label=label))
+            items.append(Item(r, bound, others=others, value=value[0], label=label, dtype=dtype))
     return items
 
 
@@ -84,7 +88,7 @@ def _is_dir_target(out: str) -> bool:
 
 def run(numbers=(), names=(), output=None, x_range=None, points=1000, grad=False, only_grad=False, ylim=None,
         title=None, size=None, dpi=150.0, all_=False, fmt=None, term=False, grad2=False, others=None, value=None,
-        **params) -> None:
+        dtype=None, **params) -> None:
     """``actloss plot``."""
     import gc
 
@@ -94,7 +98,7 @@ def run(numbers=(), names=(), output=None, x_range=None, points=1000, grad=False
     gc.disable()  # matplotlib's import allocates a lot; cyclic collection meanwhile only costs time
     try:
         _run(list(names), list(numbers), params, output, x_range, points, grad, only_grad, ylim, title, size, dpi, all_, fmt,
-             bool(term), bool(grad2))
+             bool(term), bool(grad2), dtype)
     finally:
         if FREEZE_AT_EXIT:
             # the process ends next: without this its final collection walks every matplotlib object (~0.1 s)
@@ -107,9 +111,16 @@ FREEZE_AT_EXIT = True
 
 
 def _run(names, numbers, params, output, x_range, points, grad, only_grad, ylim, title, size, dpi, all_, fmt, text=False,
-         second=False) -> None:
+         second=False, dtype=None) -> None:
     from actloss import plot as P
     from actloss import registry
+
+    if dtype is not None:
+        from actloss import lowp
+
+        dtype = lowp.get_format(dtype).name
+        if dtype == "float64":
+            dtype = None
 
     if numbers:
         raise InputError(f"plot takes no input numbers, got {numbers[0]!r}; choose the x range with --range XMIN XMAX")
@@ -129,7 +140,7 @@ def _run(names, numbers, params, output, x_range, points, grad, only_grad, ylim,
         if not _is_dir_target(output) and Path(output).suffix.lower().lstrip(".") in P.FORMATS:
             raise InputError(f"--all writes one file per function into a directory, not {output}: use -o DIR/")
         P.check_options(opts)
-        items = items_from(list(reg), params)
+        items = items_from(list(reg), params, dtype)
         _gallery(P, items, opts, output, (fmt or "png").lower().lstrip("."))
         return
     if not names:
@@ -141,7 +152,7 @@ def _run(names, numbers, params, output, x_range, points, grad, only_grad, ylim,
             records.append(rec)
     if text:  # the plot as text on stdout
         P.check_options(opts)
-        items = items_from(records, params)
+        items = items_from(records, params, dtype)
         sys.stdout.write(P.terminal_text(items, opts, sys.stdout))
         return
     if output == "-":  # the image itself on stdout, for a pipe
@@ -150,7 +161,7 @@ def _run(names, numbers, params, output, x_range, points, grad, only_grad, ylim,
             raise InputError(f"-o - writes {ext.upper()} bytes to stdout, which is a terminal: pipe it "
                              f"(actloss plot ... -o - | display), give -o FILE, or draw it as text with --term")
         P.check_options(opts)
-        items = items_from(records, params)
+        items = items_from(records, params, dtype)
         P.check_items(items, opts)
         data = P.image_bytes(items, opts, ext)
         _title_hint(P, title)
@@ -168,7 +179,7 @@ def _run(names, numbers, params, output, x_range, points, grad, only_grad, ylim,
         path, told = Path(output), False
     fmt_out = P.output_format(path, fmt)
     P.check_options(opts)
-    items = items_from(records, params)
+    items = items_from(records, params, dtype)
     P.check_items(items, opts)
     written = P.plot(items, opts, path, fmt_out)
     _title_hint(P, title)

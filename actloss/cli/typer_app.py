@@ -407,6 +407,7 @@ def _plot(
     dpi: float = typer.Option(150.0, "--dpi", metavar="D", show_default=False, help="Resolution of raster formats (default 150)."),
     all_: bool = typer.Option(False, "--all/--no-all", help="Plot every function (value and derivative) into -o DIR/, with an index.md."),
     fmt: Optional[str] = typer.Option(None, "--format", metavar="EXT", autocompletion=_plot_formats, help="Format when -o gives no file name or is - (png, svg, pdf, ...); the gallery's format."),
+    dtype: Optional[str] = typer.Option(None, "--dtype", metavar="DTYPE", help="Draw f in a low-precision format: x rounded to it, f correctly rounded in it (bfloat16, float16, ...): the staircase."),
     term: bool = typer.Option(False, "--term/--no-term", help="Draw the plot as text on stdout, sized to the terminal (COLUMNS and LINES elsewhere): braille, or ASCII outside a UTF-8 locale; colour on a terminal only, none with NO_COLOR."),
     others: Optional[str] = typer.Option(None, "--others", metavar="X1,X2,...", hidden=True, help="Softmax family: the other logits, fixed (default 0)."),
     value: Optional[str] = typer.Option(None, "--value", metavar="A", hidden=True, help="GLU family: the value half a, fixed (default 1); threshold: its value."),
