@@ -87,6 +87,7 @@ CASES = [
     ["plot", "softmax", "--others", "1,2", "--title", "t", "--ylim", "0", "1", "--size", "3", "2", "--dpi", "50",
      "--points", "10", "--range", "-1", "1", "--format", "svg", "--output", "/nonexistent-dir/x/"],
     ["plot", "glu", "--value", "2", "--format", "nope"],
+    ["plot", "gelu", "--dtype", "bfloat16", "--range", "-6", "-5", "--term"],
     ["plot", "elu", "--alpha", "0.5,1", "--grad", "--grad2", "--term", "--points", "50"],
     ["plot", "gelu", "-o", "-", "--format", "svg", "--points", "20"],
 ]
