@@ -67,8 +67,11 @@ def _ordinal(v: np.ndarray, fmt: lowp.Format) -> np.ndarray:
     return np.where((code & sign_bit) != 0, -mag, mag)
 
 
-def _exact(name: str, x: np.ndarray, fmt: lowp.Format, grad: bool, params: dict) -> np.ndarray:
+def _exact(name: str, x: np.ndarray, fmt: lowp.Format, grad: bool | int, params: dict) -> np.ndarray:
+    """The correctly rounded f (grad False), f' (True or 1) or f'' (2) at x."""
     rec = _get(name)
+    if int(grad) == 2:
+        return np.asarray(rec.derivative(x, order=2, dtype=fmt, **params), dtype=np.float64)
     fn = rec.derivative if grad else rec.value
     return np.asarray(fn(x, dtype=fmt, **params), dtype=np.float64)
 

@@ -124,7 +124,7 @@ _actloss_command() {
         loss) _o='--pred --target --format --precision --dtype --saturate --help -h' _kinds='loss' _free=1 _pos='' _so='' ;;
         list) _o='--kind --format --help -h' _kinds='activation loss' _free=0 _pos='' _so='' ;;
         info) _o='--lang --format --help -h' _kinds='activation loss' _free=0 _pos='names' _so='' ;;
-        check) _o='--x --y --dtype --grad --max-ulp --format --write-inputs --help -h' _kinds='activation loss' _free=1 _pos='' _so='' ;;
+        check) _o='--x --y --dtype --grad --order --max-ulp --format --write-inputs --help -h' _kinds='activation loss' _free=1 _pos='' _so='' ;;
         plot) _o='--output -o --range --points --grad --no-grad --only-grad --no-only-grad --grad2 --no-grad2 --ylim --title --size --dpi --all --no-all --format --dtype --term --no-term --help -h' _kinds='activation loss' _free=1 _pos='' _so='--others:vector --value:glu' ;;
         completion) _o='--help -h' _kinds='activation loss' _free=0 _pos='choice' _so='' ;;
         *) _o= _kinds= _free=0 _pos= _so= ;;
@@ -167,6 +167,7 @@ _actloss_option() {
         'check --y') _n=1 _x=file ;;
         'check --dtype') _n=1 ;;
         'check --grad') _n=0 ;;
+        'check --order') _n=1 _c='1 2' ;;
         'check --max-ulp') _n=1 ;;
         'check --format') _n=1 _c='table json' ;;
         'check --write-inputs') _n=1 _x=file ;;

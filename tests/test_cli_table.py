@@ -61,6 +61,7 @@ CASES = [
     ["eval", "sigmoid", "--dtype", "bf16", "--saturate", "--", "6.25"],
     ["check", "gelu", "--x", "x.npy", "--y", "y.npy", "--dtype", "bf16", "--grad", "--max-ulp", "2", "--format", "json"],
     ["check", "relu", "--dtype=e4m3", "--write-inputs", "/nonexistent/all.npy"],
+    ["check", "silu", "--order", "2", "--x", "x.npy", "--y", "y.npy"],
     ["grad", "gelu", "--dtype=float8_e4m3fn", "--saturate", "--", "-1"],
     ["loss", "mse", "--dtype", "fp16", "--saturate", "--pred", "1", "--target", "0"],
     ["grad", "--order", "2", "gelu", "silu", "--format", "csv", "--", "-1", "0.5"],

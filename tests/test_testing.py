@@ -157,3 +157,23 @@ def test_check_usage_errors_exit_2(tmp_path):
     assert code == 2 and "--dtype" in err and len(err.strip().splitlines()) == 1
     code, out, err = _check("gelu", "--x", str(tmp_path / "b.npy"))
     assert code == 2 and "missing --y" in err
+
+
+def test_check_order_2_grades_a_second_derivative_kernel(tmp_path):
+    """--order 2: every float16 value in [-4, 4] of silu'' graded against the correctly rounded f''."""
+    import json
+
+    x = np.linspace(-4, 4, 2001).astype(np.float16)
+    from actloss import registry
+
+    y = np.asarray(registry.get("silu").derivative(x.astype(np.float64), order=2, dtype="float16"))
+    np.save(tmp_path / "x.npy", x)
+    np.save(tmp_path / "y.npy", y)
+    bad = y.copy()
+    bad[7] = np.nextafter(np.nextafter(bad[7], np.float16(1)), np.float16(1))  # two values off
+    np.save(tmp_path / "bad.npy", bad)
+    code, out, _ = _check("silu", "--order", "2", "--x", str(tmp_path / "x.npy"), "--y", str(tmp_path / "y.npy"), "--format", "json")
+    assert code == 0 and json.loads(out)["max_ulp"] == 0
+    code, out, _ = _check("silu", "--order", "2", "--x", str(tmp_path / "x.npy"), "--y", str(tmp_path / "bad.npy"), "--format", "json")
+    report = json.loads(out)
+    assert code == 1 and report["mismatches"] == 1 and report["max_ulp"] == 2

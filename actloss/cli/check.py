@@ -46,7 +46,7 @@ def _values(a, kind, fmt):
         return np.asarray(a).astype(fmt.uint).view(fmt.dtype)
 
 
-def run(numbers, names, x=None, y=None, dtype=None, grad=False, max_ulp=None, format=None, write_inputs=None,
+def run(numbers, names, x=None, y=None, dtype=None, grad=False, order=None, max_ulp=None, format=None, write_inputs=None,
         **params) -> None:
     from actloss import lowp, registry, testing
     from actloss.cli.evaluate import given
@@ -75,7 +75,8 @@ def run(numbers, names, x=None, y=None, dtype=None, grad=False, max_ulp=None, fo
     limit = 1 if max_ulp is None else float(max_ulp)
     if limit < 0:
         raise InputError(f"--max-ulp must be 0 or more, got {max_ulp}")
-    rep = testing.report(ys, record.name, xs, dtype=fmt, grad=bool(grad), max_ulp=limit, **bound)
+    grad = 2 if order == "2" else int(bool(grad) or order == "1")  # which derivative is graded: 0, 1 or 2
+    rep = testing.report(ys, record.name, xs, dtype=fmt, grad=grad, max_ulp=limit, **bound)
     fmt_out = format or ("table" if term.stdout_is_terminal() else "json")
     if fmt_out == "json":
         from actloss import render
@@ -90,14 +91,14 @@ def run(numbers, names, x=None, y=None, dtype=None, grad=False, max_ulp=None, fo
         rep = {**rep, "worst": [{k: leaf(v) for k, v in w.items()} for w in rep["worst"]]}
         render.write(render.json(rep))
     else:
-        _table(rep, bool(grad), limit)
+        _table(rep, grad, limit)
     sys.exit(0 if rep["passed"] else 1)
 
 
-def _table(rep: dict, grad: bool, limit: float) -> None:
+def _table(rep: dict, grad: int, limit: float) -> None:
     from actloss import render
 
-    what = rep["function"] + ("′" if grad else "")
+    what = rep["function"] + ("", "′", "″")[grad]
     verdict = "passed" if rep["passed"] else "FAILED"
     title = f"{what} in {rep['dtype']}: {verdict} ({rep['mismatches']} of {rep['count']} past {limit:g} ulp, max {rep['max_ulp']} ulp)"
     rows = [[k, str(v)] for k, v in rep["histogram"].items()]

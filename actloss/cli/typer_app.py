@@ -144,6 +144,8 @@ Examples:
   actloss check sigmoid --grad --x x.npy --y dy.npy --max-ulp 2 --format json
 
   actloss check gelu --dtype bfloat16 --write-inputs all.npy
+
+  actloss check silu --order 2 --dtype float16 --x x.npy --y d2y.npy
 """
 
 PLOT_HELP = """Plot functions and their derivatives as PNG, SVG, PDF, ... or as text.
@@ -386,6 +388,7 @@ def _check(
     y: Optional[str] = typer.Option(None, "--y", metavar="FILE", help="The kernel's outputs, one per input (a vector per row)."),
     dtype: Optional[str] = typer.Option(None, "--dtype", metavar="DTYPE", help="The format of the outputs (default: --y's dtype)."),
     grad: bool = typer.Option(False, "--grad", help="Grade a derivative kernel against f'."),
+    order: Optional[Literal["1", "2"]] = typer.Option(None, "--order", metavar="N", help="Which derivative: 1 (as --grad) or 2, a second-derivative kernel against f''."),
     max_ulp: Optional[float] = typer.Option(None, "--max-ulp", metavar="N", help="Largest error accepted, in ulps (default 1)."),
     format: Optional[Literal["table", "json"]] = typer.Option(None, "--format", metavar="FORMAT", help="table or json (default: table on a terminal, json otherwise)."),
     write_inputs: Optional[str] = typer.Option(None, "--write-inputs", metavar="FILE", help="Write every value of the --dtype (8 or 16 bits) as bit patterns to FILE (.npy): finite values, then inf, -inf, NaN."),
