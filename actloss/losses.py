@@ -52,6 +52,20 @@ def logits_flag() -> Param:
     return Param("logits", False, "pred holds raw scores (logits), not probabilities", flag=True)
 
 
+def ignore_index_param() -> Param:
+    return Param("ignore_index", -100, "samples whose target is this class index are skipped and not counted in the mean, as PyTorch")
+
+
+def normalize_flag(what: str = "probability rows") -> Param:
+    return Param("normalize", False, f"divide each of the {what} by its sum first (for rows that sum to 1 only after rounding)", flag=True)
+
+
+def _check_ignore_index(p):
+    v = p.get("ignore_index")
+    if v is not None and float(v) != int(float(v)):
+        raise ParameterError(f"{arg('ignore_index')} must be a whole number (a class index), got {v!r}")
+
+
 def weight_param() -> Param:
     return Param("weight", None, "one weight per class, as PyTorch's weight (default: all 1)", low=0.0, vector=True)
 
@@ -364,9 +378,10 @@ loss(
     params=(reduction(),),
     summary="max(0, 1 − y·ŷ), labels −1/1 (0/1 mapped)",
     formula=F("ℓ = max(0, 1 − y·ŷ), y ∈ {−1, 1}", r"\ell = \max(0,\ 1 - y\,\hat{y}),\ \ y \in \{-1,\ 1\}"),
-    derivative_formula=F("∂ℓ/∂ŷ = −y where y·ŷ < 1, else 0", r"\frac{\partial \ell}{\partial \hat{y}} = -y\ (y\,\hat{y} < 1),\ \ 0\ \mathrm{otherwise}"),
+    derivative_formula=F("∂ℓ/∂ŷ = −y where y·ŷ ≤ 1, else 0", r"\frac{\partial \ell}{\partial \hat{y}} = -y\ (y\,\hat{y} \leq 1),\ \ 0\ \mathrm{otherwise}"),
     properties=props(True, "C⁰ (kink at y·ŷ = 1)", True, labels=_LABELS_EN, minimum="0 for y·ŷ ≥ 1"),
-    kink_note="the gradient at y·ŷ = 1 is 0, as autograd through clamp(min=0)",
+    kink_note="the gradient at y·ŷ = 1 is −y (divided by n for the mean), as autograd through clamp(1 − y·ŷ, min=0), "
+              "which passes the gradient at its boundary",
     plot_range=(-2.0, 3.0),
     paper="Cortes, Vapnik, 'Support-Vector Networks', Machine Learning 20, 1995",
     plot=plot("margin", MARGIN, "plot_margin"), per="element",
@@ -419,7 +434,10 @@ loss(
 
 loss(
     name="bce", aliases=("binary_cross_entropy", "binary_crossentropy", "log_loss"), kernel=L + "bce",
-    params=(logits_flag(), reduction()),
+    params=(logits_flag(),
+            Param("pos_weight", None, "with --logits: one weight per class (last axis) for the positive term, as "
+                  "BCEWithLogitsLoss's pos_weight (default: none)", low=0.0, vector=True),
+            reduction()),
     summary="binary cross-entropy −[y log p + (1 − y) log(1 − p)]; probabilities, or logits with --logits",
     formula=F("ℓ = −[y·log p + (1 − y)·log(1 − p)], p = ŷ (or σ(ŷ) with --logits)",
               r"\ell = -\left[y\log p + (1 - y)\log(1 - p)\right],\ \ p = \hat{y}\ \mathrm{or}\ \sigma(\hat{y})"),
@@ -503,7 +521,10 @@ loss(
     params=(logits_flag(),
             Param("label_smoothing", 0.0, "ε: mix the target with the uniform distribution, as PyTorch", low=0.0, high=1.0),
             weight_param(),
+            ignore_index_param(),
+            normalize_flag("probability rows of pred and target"),
             reduction()),
+    validate=_check_ignore_index,
     summary="cross-entropy −Σ y log ŷ; probabilities or logits, class indices or distributions",
     formula=F("L = −(1/N)·Σₙ Σ_c yₙ,c·log pₙ,c, p = ŷ (or softmax(ŷ) with --logits); class index k: −log pₙ,k",
               r"L = -\frac{1}{N}\sum_{n=1}^{N}\sum_{c} y_{n,c}\log p_{n,c},\ \ p = \hat{y}\ \mathrm{or}\ \mathrm{softmax}(\hat{y})"),
@@ -557,7 +578,8 @@ loss(
 
 loss(
     name="nll", aliases=("nll_loss", "negative_log_likelihood"), kernel=L + "nll",
-    params=(weight_param(), reduction()),
+    params=(weight_param(), ignore_index_param(), reduction()),
+    validate=_check_ignore_index,
     summary="negative log-likelihood −ŷ[class] of log-probabilities (log_softmax output)",
     formula=F("L = −Σₙ w_{yₙ}·ŷₙ,yₙ / Σₙ w_{yₙ} (ŷ: log-probabilities, yₙ: class index)",
               r"L = -\frac{\sum_{n} w_{y_n}\,\hat{y}_{n,y_n}}{\sum_{n} w_{y_n}}"),
@@ -586,7 +608,7 @@ loss(
 
 loss(
     name="kl", aliases=("kl_div", "kld", "kl_divergence", "kullback_leibler"), kernel=L + "kl",
-    params=(reduction(extra=("batchmean",)),),
+    params=(normalize_flag("rows of pred and target"), reduction(extra=("batchmean",))),
     summary="KL divergence KL(target ‖ pred) = Σ y log(y/ŷ), averaged over samples",
     formula=F("D = (1/N)·Σₙ Σ_c yₙ,c·log(yₙ,c/ŷₙ,c) (0·log 0 = 0)",
               r"D_{KL}(y\,\|\,\hat{y}) = \frac{1}{N}\sum_{n}\sum_{c} y_{n,c}\log\frac{y_{n,c}}{\hat{y}_{n,c}}"),
@@ -634,7 +656,7 @@ loss(
 
 loss(
     name="js", aliases=("jsd", "js_div", "jensen_shannon"), kernel=L + "js",
-    params=(reduction(),),
+    params=(normalize_flag("rows of pred and target"), reduction()),
     summary="Jensen–Shannon divergence ½KL(y‖m) + ½KL(ŷ‖m), m = (y + ŷ)/2",
     formula=F("JS = ½·KL(y ‖ m) + ½·KL(ŷ ‖ m), m = (y + ŷ)/2, averaged over samples",
               r"JS = \frac{1}{2}D_{KL}(y\,\|\,m) + \frac{1}{2}D_{KL}(\hat{y}\,\|\,m),\ \ m = \frac{y + \hat{y}}{2}"),

@@ -94,12 +94,12 @@ _actloss_params() {
         poisson_nll) _po='--log-input --full --eps --reduction' ;;
         hinge) _po='--reduction' ;;
         squared_hinge) _po='--reduction' ;;
-        bce) _po='--logits --reduction' ;;
+        bce) _po='--logits --pos-weight --reduction' ;;
         focal) _po='--gamma --alpha --logits --reduction' ;;
-        ce) _po='--logits --label-smoothing --weight --reduction' ;;
-        nll) _po='--weight --reduction' ;;
-        kl) _po='--reduction' ;;
-        js) _po='--reduction' ;;
+        ce) _po='--logits --label-smoothing --weight --ignore-index --normalize --reduction' ;;
+        nll) _po='--weight --ignore-index --reduction' ;;
+        kl) _po='--normalize --reduction' ;;
+        js) _po='--normalize --reduction' ;;
         cosine) _po='--reduction' ;;
         *) _po= ;;
     esac
@@ -212,7 +212,7 @@ _actloss_names_of() {
     done
 }
 
-_actloss_flags=' --full --log-input --logits '
+_actloss_flags=' --full --log-input --logits --normalize '
 _actloss_commands='eval grad loss list info check plot completion'
 _actloss_root_options='--version -V --help -h'
 _actloss_kind_commands=' loss:loss '

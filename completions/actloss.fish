@@ -174,17 +174,17 @@ function __actloss_params --description 'parameter options of a function: option
         case squared_hinge
             printf '%s\t%s\n' '--reduction' 'mean over all elements; sum; or none, one loss per element'
         case bce
-            printf '%s\t%s\n' '--logits' 'pred holds raw scores (logits), not probabilities' '--reduction' 'mean over all elements; sum; or none, one loss per element'
+            printf '%s\t%s\n' '--logits' 'pred holds raw scores (logits), not probabilities' '--pos-weight' 'with --logits: one weight per class (last axis) for the positive term, as BCEWithLogitsLoss\'s pos_weight (default: none)' '--reduction' 'mean over all elements; sum; or none, one loss per element'
         case focal
             printf '%s\t%s\n' '--gamma' 'focusing exponent γ (0 gives α-weighted bce)' '--alpha' 'weight α of the positive class, 1 − α of the negative; −1 turns it off' '--logits' 'pred holds raw scores (logits), not probabilities' '--reduction' 'mean over all elements; sum; or none, one loss per element'
         case ce
-            printf '%s\t%s\n' '--logits' 'pred holds raw scores (logits), not probabilities' '--label-smoothing' 'ε: mix the target with the uniform distribution, as PyTorch' '--weight' 'one weight per class, as PyTorch\'s weight (default: all 1)' '--reduction' 'mean over samples, the rows of the last axis; sum; or none, one loss per sample'
+            printf '%s\t%s\n' '--logits' 'pred holds raw scores (logits), not probabilities' '--label-smoothing' 'ε: mix the target with the uniform distribution, as PyTorch' '--weight' 'one weight per class, as PyTorch\'s weight (default: all 1)' '--ignore-index' 'samples whose target is this class index are skipped and not counted in the mean, as PyTorch' '--normalize' 'divide each of the probability rows of pred and target by its sum first (for rows that sum to 1 only after rounding)' '--reduction' 'mean over samples, the rows of the last axis; sum; or none, one loss per sample'
         case nll
-            printf '%s\t%s\n' '--weight' 'one weight per class, as PyTorch\'s weight (default: all 1)' '--reduction' 'mean over samples, the rows of the last axis; sum; or none, one loss per sample'
+            printf '%s\t%s\n' '--weight' 'one weight per class, as PyTorch\'s weight (default: all 1)' '--ignore-index' 'samples whose target is this class index are skipped and not counted in the mean, as PyTorch' '--reduction' 'mean over samples, the rows of the last axis; sum; or none, one loss per sample'
         case kl
-            printf '%s\t%s\n' '--reduction' 'mean over samples, the rows of the last axis; sum; or none, one loss per sample'
+            printf '%s\t%s\n' '--normalize' 'divide each of the rows of pred and target by its sum first (for rows that sum to 1 only after rounding)' '--reduction' 'mean over samples, the rows of the last axis; sum; or none, one loss per sample'
         case js
-            printf '%s\t%s\n' '--reduction' 'mean over samples, the rows of the last axis; sum; or none, one loss per sample'
+            printf '%s\t%s\n' '--normalize' 'divide each of the rows of pred and target by its sum first (for rows that sum to 1 only after rounding)' '--reduction' 'mean over samples, the rows of the last axis; sum; or none, one loss per sample'
         case cosine
             printf '%s\t%s\n' '--reduction' 'mean over samples, the rows of the last axis; sum; or none, one loss per sample'
     end
@@ -202,7 +202,7 @@ function __actloss_param_choices --description 'choices of a parameter option of
 end
 
 function __actloss_flags --description 'parameter options that are switches'
-    printf '%s\n' --full --log-input --logits
+    printf '%s\n' --full --log-input --logits --normalize
 end
 
 function __actloss_kind_commands --description 'kinds of function that name a command: kind:command'

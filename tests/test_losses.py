@@ -282,8 +282,19 @@ def test_ce_distributions(logits, params):
 
 def test_ce_single_sample_and_nd():
     check("ce", np.array([0.2, 0.5, 0.3]), np.array(1.0))
-    pred = _dist(4, 3).reshape(2, 2, 3)
-    check("ce", pred, np.array([[0.0, 2.0], [1.0, 1.0]]))
+    rows = _dist(4, 3)
+    idx = np.array([0.0, 2.0, 1.0, 1.0])
+    check("ce", rows, idx)
+    # PyTorch's layout (N, C, d1): the same four samples as N = 2, d1 = 2, classes on axis 1
+    nd = np.ascontiguousarray(np.moveaxis(rows.reshape(2, 2, 3), -1, 1))
+    for logits in (False, True):
+        for red in ("none", "mean", "sum"):
+            a = _losses.ce(nd, idx.reshape(2, 2), reduction=red, logits=logits)
+            b = _losses.ce(rows, idx, reduction=red, logits=logits)
+            assert np.array_equal(np.ravel(a), np.ravel(b))
+            ga = _losses.ce_grad(nd, idx.reshape(2, 2), reduction=red, logits=logits)
+            gb = _losses.ce_grad(rows, idx, reduction=red, logits=logits)
+            assert ga.shape == nd.shape and np.array_equal(np.moveaxis(ga, 1, -1).reshape(4, 3), gb)
 
 
 @pytest.mark.parametrize("params", [{}, {"weight": (1.0, 0.25, 4.0)}])
@@ -406,6 +417,15 @@ def test_limits_and_identities():
     assert close(r("nll").value(lp, [1, 0, 3]), ref_loss("ce", z, [1, 0, 3], {"logits": True}, "mean"), 1e-14)
 
 
+def test_hinge_at_margin_one_follows_pytorch_clamp():
+    # torch.clamp(1 - y*pred, min=0) passes the gradient where 1 - y*pred == 0 exactly
+    g = _losses.hinge_grad(np.array([1.0, -1.0, 1.0, 0.5]), np.array([1.0, -1.0, -1.0, 1.0]))
+    assert g.tolist() == [-0.25, 0.25, 0.25, -0.25]
+    assert _losses.hinge_grad(np.array([1.0000000000000002]), np.array([1.0])).tolist() == [0.0]
+    # squared hinge: the gradient -2y·max(m, 0) is 0 there either way
+    assert _losses.squared_hinge_grad(np.array([1.0]), np.array([1.0])).tolist() == [0.0]
+
+
 def test_hinge_maps_zero_one_labels():
     h = registry.get("hinge")
     pred = [0.5, -2.0, 3.0]
@@ -419,12 +439,12 @@ def test_hinge_maps_zero_one_labels():
 
 @pytest.mark.parametrize("name, pred, target, params, error, text", [
     ("mse", [[1, 2, 3], [4, 5, 6]], [1, 2], {}, ShapeError, "expected pred and target of the same shape, got (2, 3) and (2,)"),
-    ("ce", [[0.1, 0.9], [0.5, 0.2]], [1, 0], {}, InputError, "pred rows must sum to 1 (row 2 sums to 0.7); pass --logits if these are raw scores"),
+    ("ce", [[0.1, 0.9], [0.5, 0.2]], [1, 0], {}, InputError, "pred rows must sum to 1 (row 2 sums to 0.7; --normalize divides each row by its sum); pass --logits if these are raw scores"),
     ("ce", [[2.0, -1.0]], [0], {}, InputError, "pred holds 2 (row 1), outside [0, 1]; pass --logits if these are raw scores"),
     ("ce", [[0.1, 0.9], [0.5, 0.5]], [1, 0, 1], {}, ShapeError, "expected target class indices of shape (2,) or class probabilities of shape (2, 2), got (3,)"),
     ("ce", [[0.1, 0.9]], [2], {}, InputError, "target class index 2 is out of range for 2 classes (valid: 0 to 1)"),
     ("ce", [[0.1, 0.9]], [0.5], {}, InputError, "target 0.5 is not a class index"),
-    ("ce", [[0.1, 0.9]], [[0.5, 0.6]], {}, InputError, "target rows must sum to 1 (row 1 sums to 1.1)"),
+    ("ce", [[0.1, 0.9]], [[0.5, 0.6]], {}, InputError, "target rows must sum to 1 (row 1 sums to 1.1; --normalize divides each row by its sum)"),
     ("ce", [0.1, 0.9], 1, {"weight": "1,2,3"}, ShapeError, "--weight has 3 numbers but pred has 2 classes"),
     ("ce", 0.5, 1, {}, ShapeError, "for one binary probability use bce"),
     ("bce", [1.5], [1], {}, InputError, "pred holds 1.5, outside [0, 1]; pass --logits if these are raw scores"),
@@ -432,7 +452,7 @@ def test_hinge_maps_zero_one_labels():
     ("nll", [[0.1, 0.9]], [1], {}, InputError, "nll takes log-probabilities"),
     ("nll", [[-0.1, -0.2]], [1], {}, InputError, "exp(row 1 of pred) sums to"),
     ("nll", [[-0.5, -0.9]], [[0.0, 1.0]], {}, ShapeError, "for class probabilities use ce"),
-    ("kl", [0.5, 0.5], [0.9, 0.2], {}, InputError, "target must sum to 1 (it sums to 1.1)"),
+    ("kl", [0.5, 0.5], [0.9, 0.2], {}, InputError, "target must sum to 1 (it sums to 1.1; --normalize divides each row by its sum)"),
     ("kl", 0.5, 0.5, {}, ShapeError, "kl compares vectors along the last axis"),
     ("hinge", [1.0, 2.0], [0.5, 1.0], {}, InputError, "hinge labels must be -1 or 1"),
     ("hinge", [1.0, 2.0], [-1.0, 0.0], {}, InputError, "mixes -1 and 0 labels"),
