@@ -903,8 +903,10 @@ def _exact_softmax_term(z, t, kind, w, smoothing, keep):
 
     from decimal import localcontext
 
+    vals = [X.D(v) for v in np.ravel(z).tolist() + np.ravel(t).tolist()]
+    tiny = [-v.adjusted() for v in vals if v.is_finite() and v != 0]
     with localcontext() as ctx:
-        ctx.prec = 80
+        ctx.prec = min(X.MAX_DIGITS, 80 + 2 * max([0] + tiny))
         return fn()
 
 
@@ -1205,6 +1207,161 @@ def _cosine_parts(pred, target):
 
 
 # ---------------------------------------------------------------------------
+# quantile, soft margins, multi-margin, dice
+# ---------------------------------------------------------------------------
+
+def _quantile_parts(pred, target, tau=0.5):
+    pred, target = _same_shape(pred, target)
+    with np.errstate(all="ignore"):
+        rh, rl = two_sum(target, -pred)  # r = y - ŷ exactly
+        r = rh + rl
+        c = np.where(r >= 0, tau, tau - 1.0)
+        ph, pl = two_prod_scaled(c, rh)
+        items = ph + (pl + c * rl)
+        items = np.where(np.isfinite(items), items, c * r)
+        # dℓ/dŷ = -τ where y > ŷ, 1 - τ where y < ŷ; at a tie the mean of the two (autograd
+        # through torch.maximum splits the gradient between equal arguments)
+        g = np.where(r > 0, -tau, np.where(r < 0, 1.0 - tau, 0.5 - tau))
+    return Parts(items, "element", pred.size, lambda: g, [f"τ = {_num(tau)}", "r = y − ŷ"])
+
+
+def _soft_margin_parts(pred, target):
+    pred, target = _same_shape(pred, target)
+    y, labels = _signed_labels(target, "soft_margin")
+    z = -y * pred  # exact: y is ±1
+    return Parts(softplus(z), "element", pred.size, lambda: -y * sigmoid(z), [labels])
+
+
+def _multilabel_soft_margin_parts(pred, target, weight=None):
+    pred, target = _vectors(pred, target, "multilabel_soft_margin")
+    _in_unit_interval(target, "target", "multilabel_soft_margin targets are labels 0/1 (or probabilities), one per class")
+    c = pred.shape[-1]
+    w = _weights(weight, c)
+    with np.errstate(all="ignore"):
+        oh, ol = two_sum(1.0, -target)
+        a, b = softplus(-pred), softplus(pred)
+        th, tl = _ddadd(*_ddmul(target, 0.0, a, 0.0), *_ddmul(oh, ol, b, 0.0))
+        if w is not None:
+            th, tl = _ddmul(th, tl, w, 0.0)
+        plain = _times(target, a) + _times(1.0 - target, b)
+        fin = np.isfinite(th) & np.isfinite(tl)
+        th, tl = np.where(fin, th, plain if w is None else plain * w), np.where(fin, tl, 0.0)
+        sh, sl = _row_sum_dd(th, tl)
+        items = (sh + sl) / c  # one rounding of the exact row sum, then the division
+    conventions = ["labels per class, sigmoid of each logit", "mean over the classes"]
+    if w is not None:
+        conventions.append(_weights_text(w))
+
+    def grad():
+        g = _sigmoid_minus(pred, target) / c
+        return g if w is None else g * w
+
+    return Parts(items, "sample", float(items.size), grad, conventions)
+
+
+def _multi_margin_parts(pred, target, p=1, margin=1.0, weight=None):
+    pred, target = _arr(pred), _arr(target)
+    _nonempty(pred, target)
+    pred, target, kind, c, back = _class_axis_last(pred, target, "multi_margin", allow_distributions=False)
+    if pred.ndim > 2:
+        raise ShapeError(f"multi_margin takes pred of shape (C,) or (N, C), got {shape_text(pred.shape)}")
+    target, keep = _class_indices(pred, target, "multi_margin")
+    w = _weights(weight, c)
+    with np.errstate(all="ignore"):
+        xy = np.take_along_axis(pred, target[..., None], axis=-1)
+        # m_i = margin - x_y + x_i exactly as a double-double (three terms)
+        ah, al = two_sum(np.float64(margin), -xy)
+        mh, ml = two_sum(ah, pred)
+        ml = ml + al
+        m = mh + ml
+        ml = ml - (m - mh)
+        mh = m
+        own = np.zeros(pred.shape, dtype=bool)
+        np.put_along_axis(own, target[..., None], True, axis=-1)
+        active = (mh > 0) & ~own
+        if p == 1:
+            th, tl = np.where(active, mh, 0.0), np.where(active, ml, 0.0)
+        else:
+            sq, sqe = square(mh)
+            th, tl = np.where(active, sq, 0.0), np.where(active, sqe + 2.0 * mh * ml, 0.0)
+        sh, sl = _row_sum_dd(th, tl)
+        wy = np.ones(target.shape) if w is None else w[target]
+        items = wy * ((sh + sl) / c)
+    conventions = [f"p = {int(p)}", f"margin {_num(margin)}", "class indices"]
+    if w is not None:
+        conventions.append(_weights_text(w))
+
+    def grad():
+        with np.errstate(all="ignore"):
+            # d/dx_i = w_y·p·m_i^(p-1)/C for the active i ≠ y; d/dx_y = minus their sum
+            # (0 where m_i = 0 exactly, as PyTorch's kernel)
+            gi = np.where(active, 1.0 if p == 1 else 2.0 * (mh + ml), 0.0) * (wy[..., None] / c)
+            total = np.array([math.fsum(r) for r in gi.reshape(-1, c).tolist()]).reshape(gi.shape[:-1])
+            g = np.where(own, -total[..., None], gi)
+        return back(g)
+
+    return Parts(items, "sample", float(items.size), grad, conventions)
+
+
+def _dice_parts(pred, target, smooth=1.0):
+    pred, target = _vectors(pred, target, "dice")
+    _in_unit_interval(pred, "pred", "dice takes probabilities (apply sigmoid or softmax to raw scores first)")
+    _in_unit_interval(target, "target", "dice targets are masks: labels 0/1 or probabilities")
+    s = np.float64(smooth)
+    with np.errstate(all="ignore"):
+        # 1 - (2Σŷy + s)/(Σŷ + Σy + s) = Σ(ŷ + y - 2ŷy)/(Σŷ + Σy + s): the numerator is a sum of
+        # non-negative terms ŷ(1 - y) + y(1 - ŷ), each in double-double, so perfect overlap does not cancel
+        ph, pl = two_prod(pred, target)
+        ah, al = two_sum(pred, target)
+        nh, nl = two_sum(ah, -2.0 * ph)
+        nl = nl + (al - 2.0 * pl)
+        Nh, Nl = _row_sum_dd(nh, nl)
+        Dh, Dl = _row_sum_dd(ah, al)
+        Dh, e = two_sum(Dh, s)
+        Dl = Dl + e
+        qh, ql = _dd_div(Nh, Nl, Dh, Dl)
+        items = np.where(Dh > 0, qh + ql, np.nan)
+
+    def grad():
+        with np.errstate(all="ignore"):
+            # ∂ℓ/∂ŷ_i = ((1 - 2y_i)·D - N)/D²
+            bh, bl = two_sum(1.0, -2.0 * target)
+            t1h, t1l = _ddmul(bh, bl, Dh[..., None], Dl[..., None])
+            g1 = _dd_sub(t1h, t1l, Nh[..., None], Nl[..., None])
+            d2h, d2l = _ddmul(Dh, Dl, Dh, Dl)
+            nh2, nl2 = _dd_sub_pair(t1h, t1l, Nh[..., None], Nl[..., None])
+            qh2, ql2 = _dd_div(nh2, nl2, d2h[..., None], d2l[..., None])
+            g = qh2 + ql2
+            fin = np.isfinite(g) & (Dh[..., None] > 0)
+
+            def exact_row(r):
+                pr = [X.D(v) for v in pred.reshape(-1, pred.shape[-1])[r].tolist()]
+                tr = [X.D(v) for v in target.reshape(-1, pred.shape[-1])[r].tolist()]
+                D = sum(pr) + sum(tr) + X.D(smooth)
+                N = sum(a + b - 2 * a * b for a, b in zip(pr, tr))
+                return [((1 - 2 * b) * D - N) / (D * D) for b in tr]
+
+            cancel = _cancels(g1, t1h, Nh[..., None]) & fin
+            if cancel.any():
+                g2 = g.reshape(-1, pred.shape[-1])
+                c2 = cancel.reshape(-1, pred.shape[-1])
+                from decimal import localcontext
+
+                for r in np.flatnonzero(c2.any(axis=1)):
+                    vals = [X.D(v) for v in pred.reshape(-1, pred.shape[-1])[r].tolist() + target.reshape(-1, pred.shape[-1])[r].tolist()]
+                    tiny = [-v.adjusted() for v in vals if v != 0]
+                    with localcontext() as ctx:
+                        ctx.prec = min(X.MAX_DIGITS, 80 + 2 * max([0] + tiny))  # sums of tiny and unit entries stay exact
+                        row = exact_row(r)
+                    for i in np.flatnonzero(c2[r]):
+                        g2[r, i] = float(row[i])
+                g = g2.reshape(g.shape)
+            return np.where(Dh[..., None] > 0, g, np.nan)
+
+    return Parts(items, "sample", float(items.size), grad, [f"smooth {_num(smooth)}", "soft Dice over the last axis"])
+
+
+# ---------------------------------------------------------------------------
 # the kernels the registry calls: NAME(pred, target, reduction, **params), NAME_grad(...)
 # ---------------------------------------------------------------------------
 
@@ -1214,6 +1371,8 @@ PARTS: dict[str, Callable[..., Parts]] = {
     "poisson_nll": _poisson_nll_parts, "hinge": _hinge_parts, "squared_hinge": _squared_hinge_parts,
     "bce": _bce_parts, "focal": _focal_parts, "ce": _ce_parts, "nll": _nll_parts,
     "kl": _kl_parts, "js": _js_parts, "cosine": _cosine_parts,
+    "quantile": _quantile_parts, "soft_margin": _soft_margin_parts,
+    "multilabel_soft_margin": _multilabel_soft_margin_parts, "multi_margin": _multi_margin_parts, "dice": _dice_parts,
 }
 
 
@@ -1254,6 +1413,11 @@ nll, nll_grad = _pair("nll")
 kl, kl_grad = _pair("kl")
 js, js_grad = _pair("js")
 cosine, cosine_grad = _pair("cosine")
+quantile, quantile_grad = _pair("quantile")
+soft_margin, soft_margin_grad = _pair("soft_margin")
+multilabel_soft_margin, multilabel_soft_margin_grad = _pair("multilabel_soft_margin")
+multi_margin, multi_margin_grad = _pair("multi_margin")
+dice, dice_grad = _pair("dice")
 
 
 # ---------------------------------------------------------------------------
@@ -1321,6 +1485,24 @@ def plot_poisson(t, log_input=True, **params):
     """x = log rate; target count 2."""
     t = _col(t)
     return (t if log_input else np.exp(t)), np.full(t.size, 2.0)
+
+
+def plot_multilabel(t, **params):
+    """multilabel_soft_margin: x = the logit of one class whose label is 1."""
+    t = _col(t)
+    return t[:, None], np.ones((t.size, 1))
+
+
+def plot_multi_margin(t, **params):
+    """multi_margin: two classes, x = score of the true class minus the other's."""
+    t = _col(t)
+    return np.column_stack([t, np.zeros_like(t)]), np.zeros(t.size)
+
+
+def plot_dice(t, **params):
+    """dice: x = predicted probability of a one-pixel mask that is 1."""
+    t = _col(t)
+    return t[:, None], np.ones((t.size, 1))
 
 
 # ---------------------------------------------------------------------------

@@ -58,6 +58,11 @@ _actloss_fn() {
         kl|kl_div|kld|kl_divergence|kullback_leibler) _f=kl _k=loss _s=loss ;;
         js|jsd|js_div|jensen_shannon) _f=js _k=loss _s=loss ;;
         cosine|cosine_distance|cosine_embedding|cosine_loss) _f=cosine _k=loss _s=loss ;;
+        quantile|pinball|pinball_loss|quantile_loss) _f=quantile _k=loss _s=loss ;;
+        soft_margin|softmargin|soft_margin_loss|logistic_loss) _f=soft_margin _k=loss _s=loss ;;
+        multilabel_soft_margin|multilabelsoftmargin|multilabel_soft_margin_loss) _f=multilabel_soft_margin _k=loss _s=loss ;;
+        multi_margin|multimargin|multi_margin_loss|multiclass_hinge) _f=multi_margin _k=loss _s=loss ;;
+        dice|dice_loss|soft_dice|sorensen_dice) _f=dice _k=loss _s=loss ;;
         *) _f= _k= _s= ;;
     esac
 }
@@ -101,6 +106,11 @@ _actloss_params() {
         kl) _po='--normalize --reduction' ;;
         js) _po='--normalize --reduction' ;;
         cosine) _po='--reduction' ;;
+        quantile) _po='--tau --reduction' ;;
+        soft_margin) _po='--reduction' ;;
+        multilabel_soft_margin) _po='--weight --reduction' ;;
+        multi_margin) _po='--p --margin --weight --reduction' ;;
+        dice) _po='--smooth --reduction' ;;
         *) _po= ;;
     esac
 }
@@ -109,7 +119,7 @@ _actloss_param_choices() {
     # $1: canonical name, $2: option -> _c its choices
     case "$1 $2" in
         'gelu --approximate'|'geglu --approximate') _c='none tanh' ;;
-        'mse --reduction'|'l1 --reduction'|'l2 --reduction'|'huber --reduction'|'smooth_l1 --reduction'|'log_cosh --reduction'|'gaussian_nll --reduction'|'poisson_nll --reduction'|'hinge --reduction'|'squared_hinge --reduction'|'bce --reduction'|'focal --reduction'|'ce --reduction'|'nll --reduction'|'js --reduction'|'cosine --reduction') _c='mean sum none' ;;
+        'mse --reduction'|'l1 --reduction'|'l2 --reduction'|'huber --reduction'|'smooth_l1 --reduction'|'log_cosh --reduction'|'gaussian_nll --reduction'|'poisson_nll --reduction'|'hinge --reduction'|'squared_hinge --reduction'|'bce --reduction'|'focal --reduction'|'ce --reduction'|'nll --reduction'|'js --reduction'|'cosine --reduction'|'quantile --reduction'|'soft_margin --reduction'|'multilabel_soft_margin --reduction'|'multi_margin --reduction'|'dice --reduction') _c='mean sum none' ;;
         'kl --reduction') _c='mean sum none batchmean' ;;
         *) _c= ;;
     esac
@@ -207,7 +217,7 @@ _actloss_names_of() {
     for k in $1; do
         case $k in
             activation) _names+=' sigmoid tanh softsign hardsigmoid log_sigmoid sparse_sigmoid relu relu6 leaky_relu prelu rrelu elu selu celu threshold gelu quick_gelu silu mish softplus squareplus sparse_plus hardtanh hardswish tanhshrink softshrink hardshrink identity softmax log_softmax softmin sparsemax glu reglu geglu swiglu' _aliases+=' logistic lrelu swish hard_silu linear' _variants+=' hard_sigmoid logsigmoid leakyrelu quickgelu hard_tanh hard_swish hardsilu soft_shrink hard_shrink logsoftmax' ;;
-            loss) _names+=' mse l1 l2 huber smooth_l1 log_cosh gaussian_nll poisson_nll hinge squared_hinge bce focal ce nll kl js cosine' _aliases+=' mean_squared_error squared_error mae mean_absolute_error l1_loss sse sum_squared_error l2_loss huber_loss gaussian_nll_loss poisson poisson_nll_loss hinge_loss binary_cross_entropy log_loss focal_loss sigmoid_focal sigmoid_focal_loss cross_entropy categorical_crossentropy sparse_categorical_crossentropy softmax_cross_entropy nll_loss negative_log_likelihood kl_div kld kl_divergence kullback_leibler jsd js_div jensen_shannon cosine_distance cosine_embedding cosine_loss' _variants+=' smoothl1 logcosh gaussiannll poissonnll squaredhinge binary_crossentropy crossentropy categorical_cross_entropy' ;;
+            loss) _names+=' mse l1 l2 huber smooth_l1 log_cosh gaussian_nll poisson_nll hinge squared_hinge bce focal ce nll kl js cosine quantile soft_margin multilabel_soft_margin multi_margin dice' _aliases+=' mean_squared_error squared_error mae mean_absolute_error l1_loss sse sum_squared_error l2_loss huber_loss gaussian_nll_loss poisson poisson_nll_loss hinge_loss binary_cross_entropy log_loss focal_loss sigmoid_focal sigmoid_focal_loss cross_entropy categorical_crossentropy sparse_categorical_crossentropy softmax_cross_entropy nll_loss negative_log_likelihood kl_div kld kl_divergence kullback_leibler jsd js_div jensen_shannon cosine_distance cosine_embedding cosine_loss pinball pinball_loss quantile_loss soft_margin_loss logistic_loss multilabel_soft_margin_loss multi_margin_loss multiclass_hinge dice_loss soft_dice sorensen_dice' _variants+=' smoothl1 logcosh gaussiannll poissonnll squaredhinge binary_crossentropy crossentropy categorical_cross_entropy softmargin multilabelsoftmargin multimargin' ;;
         esac
     done
 }

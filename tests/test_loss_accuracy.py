@@ -401,6 +401,50 @@ def cosine_cases():
         yield Case("cosine", {}, A([p for p, _ in chunk]), A([t for _, t in chunk]))
 
 
+def quantile_cases():
+    for tau in (0.5, 0.1, 0.9, 0.0, 1.0, 0.3):
+        yield from _regression("quantile", [{"tau": tau}])
+
+
+def multilabel_cases():
+    rng = np.random.default_rng(21)
+    xs = [v for x in LOGITS for v in (x, -x)]
+    for weight in (None, (1.0, 3.0, 0.5)):
+        prm = {} if weight is None else {"weight": weight}
+        for i in range(0, len(xs) - 2, 3):
+            pred = A([xs[i : i + 3], xs[i + 1 : i + 4][::-1]])
+            target = A([[1.0, 0.0, 1.0], [0.0, 0.3, 1.0]])
+            yield Case("multilabel_soft_margin", prm, pred, target)
+        z = rng.normal(size=(4, 3)) * 3
+        yield Case("multilabel_soft_margin", prm, z, A([[float(1 / (1 + mp.exp(-v))) for v in row] for row in z]), "target = σ(pred)")
+
+
+def multi_margin_cases():
+    rng = np.random.default_rng(22)
+    rows = [(0.0, 0.0, 0.0), (1.0, 2.0, 3.0), (1e300, -1e300, 0.0), (0.5, -0.5, 0.25), (1.0, 0.0, 1e-300),
+            (3.0, 2.0, 2.0000000000000004), (1e-8, 1.0, 0.99999999)]
+    pred = A(rows)
+    for prm in ({}, {"p": 2}, {"margin": 0.3}, {"margin": 2.5, "p": 2, "weight": (1.0, 2.0, 0.5)}):
+        for shift in (0, 1, 2):
+            yield Case("multi_margin", prm, pred, A([(i + shift) % 3 for i in range(len(rows))]))
+        yield Case("multi_margin", prm, rng.normal(size=(5, 3)), A(rng.integers(0, 3, size=5)))
+
+
+def dice_cases():
+    rows = list(PROB_ROWS) + [(0.0, 0.0, 0.0), (1.0, 1.0, 1.0)]
+    masks = [(1.0, 0.0, 0.0), (0.0, 1.0, 1.0), (0.0, 0.0, 0.0), (1.0, 1.0, 1.0), (0.3, 0.5, 0.2)]
+    for smooth in (1.0, 0.0, 1e-5):
+        for m in masks:
+            pred = A(rows)
+            target = A([m] * len(rows))
+            if smooth == 0.0:  # 0/0 for an empty prediction of an empty mask: leave those rows out
+                keep = (pred.sum(axis=1) + target.sum(axis=1)) > 0
+                pred, target = pred[keep], target[keep]
+            yield Case("dice", {"smooth": smooth}, pred, target)
+        # a prediction equal to its soft mask: the gradient cancels
+        yield Case("dice", {"smooth": smooth}, A(rows[:6]), A(rows[:6]), "pred = target")
+
+
 GENERATORS = {
     "mse": lambda: _regression("mse", [{}]),
     "l2": lambda: _regression("l2", [{}]),
@@ -419,6 +463,11 @@ GENERATORS = {
     "kl": lambda: distribution_cases("kl"),
     "js": lambda: distribution_cases("js"),
     "cosine": cosine_cases,
+    "quantile": quantile_cases,
+    "soft_margin": lambda: margin_cases("soft_margin"),
+    "multilabel_soft_margin": multilabel_cases,
+    "multi_margin": multi_margin_cases,
+    "dice": dice_cases,
 }
 
 
@@ -453,4 +502,4 @@ if __name__ == "__main__":
         print(f"{name:24s} value {v:12.4g}  grad {g:12.4g}   ({', '.join(f'{k} {x:.3g}' for k, x in {**{'v-' + a: b for a, b in w.value.items()}, **{'g-' + a: b for a, b in w.grad.items()}}.items())})")
         if "-v" in sys.argv:
             for k, where in w.where.items():
-                print("    ", k, where[:300])
+                print("    ", k, where[:200], "...", where[-160:])

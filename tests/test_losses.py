@@ -317,7 +317,24 @@ def test_cosine():
 def test_every_loss_is_tested_here():
     tested = {"mse", "l1", "l2", "huber", "smooth_l1", "log_cosh", "gaussian_nll", "poisson_nll", "hinge",
               "squared_hinge", "bce", "focal", "ce", "nll", "kl", "js", "cosine"}
-    assert set(LOSSES) == tested
+    # against mpmath in tests/test_loss_accuracy.py only, with their conventions below
+    swept = {"quantile", "soft_margin", "multilabel_soft_margin", "multi_margin", "dice"}
+    assert set(LOSSES) == tested | swept
+
+
+def test_new_loss_conventions():
+    # quantile: r = y - ŷ; the tie splits the gradient as torch.maximum does
+    assert _losses.quantile([0.0, 2.0, 1.0], [1.0, 1.0, 1.0], reduction="none", tau=0.9).tolist() == [0.9, 0.09999999999999998, 0.0]
+    assert _losses.quantile_grad([0.0, 2.0, 1.0], [1.0, 1.0, 1.0], reduction="sum", tau=0.9).tolist() == [-0.9, 0.09999999999999998, -0.4]
+    # soft_margin maps 0/1 labels like hinge; at margin 0 it is log 2
+    assert _losses.soft_margin([0.0], [0.0]) == math.log(2.0)
+    # multi_margin: PyTorch's sum over the wrong classes divided by C, weight of the true class
+    v = _losses.multi_margin([[0.1, 0.2, 0.4, 0.8]], [3.0])
+    assert abs(v - (0.3 + 0.4 + 0.6) / 4) < 1e-15
+    assert _losses.multi_margin_grad([[0.0, 1.0]], [1.0]).tolist() == [[0.0, 0.0]]  # violation exactly 0: gradient 0
+    # dice with the default smooth 1: an empty prediction of an empty mask scores 0
+    assert _losses.dice([[0.0, 0.0]], [[0.0, 0.0]]) == 0.0
+    assert math.isnan(_losses.dice([[0.0, 0.0]], [[0.0, 0.0]], smooth=0.0))
 
 
 # ---------------------------------------------------------------------------
