@@ -774,7 +774,8 @@ loss(
     plot_range=(-3.0, 4.0),
     plot=plot("margin", MARGIN, "plot_margin"), per="element",
     equivalents={
-        "torch": "nn.SoftMarginLoss / F.soft_margin_loss (labels −1/1, mean over every element)",
+        "torch": "nn.SoftMarginLoss / F.soft_margin_loss (labels −1/1, mean over every element; it computes "
+                 "log(1 + exp(−y·ŷ)) directly, so margins below about −709 give inf where actloss gives −y·ŷ)",
         "jax": "optax.sigmoid_binary_cross_entropy(pred, (y + 1) / 2) (the same numbers, labels 0/1)",
         "keras": "none (keras.losses.BinaryCrossentropy(from_logits=True) with labels (y + 1)/2)",
     },
