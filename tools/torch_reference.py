@@ -70,6 +70,8 @@ ELEMENTWISE = {
     "softshrink": (lambda t, lambd: F.softshrink(t, lambd), {"lambd": 1.5}),
     "hardshrink": (lambda t, lambd: F.hardshrink(t, lambd), {"lambd": 1.5}),
     "identity": (lambda t: t.clone(), None),
+    "squared_relu": (lambda t: torch.square(F.relu(t)), None),  # no built-in: the Primer formula
+    "softcap": (lambda t, cap: cap * torch.tanh(t / cap), {"cap": 50.0}),  # no built-in: Gemma 2's formula
 }
 
 VECTOR = {
