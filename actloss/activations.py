@@ -1309,6 +1309,50 @@ activation(
 )
 
 activation(
+    name="logsumexp", aliases=("log_sum_exp", "lse", "smooth_max"), kernel=V + "logsumexp", shape="vector",
+    params=(_TEMPERATURE,),
+    summary="T·log Σ_i e^(x_i/T): one number per vector, a smooth maximum; its gradient is the softmax",
+    formula=F("logsumexp(x) = T·log Σ_i e^(x_i/T) (one number per vector)",
+              r"\mathrm{logsumexp}(x) = T\log\sum_i e^{x_i/T}"),
+    derivative_formula=F("∂ logsumexp/∂x_j = softmax(x/T)_j (a 1 × n Jacobian)",
+                         r"\frac{\partial\,\mathrm{logsumexp}}{\partial x_j} = \mathrm{softmax}(x/T)_j"),
+    range="[max x, max x + T·log n] for each vector", properties=props("yes, in every entry", "no", False, "C∞", convex=True),
+    plot_range=(-6.0, 6.0),
+    see_also=("softmax", "log_softmax"),
+    notes=notes(
+        en_pros=(
+            "A smooth, convex upper bound of the maximum: max x ≤ logsumexp(x) ≤ max x + T·log n, tighter as T → 0.",
+            "The normaliser of softmax and the cross-entropy: log_softmax(x) = x − logsumexp(x), and the gradient is the softmax itself.",
+            "Computed as max x + log Σ e^(x_i − max x) it never overflows, however large the inputs.",
+        ),
+        en_cons=(
+            "Written literally, e^x overflows for x > 709.78 in float64 (88.72 in float32) and underflows to log 0 = −∞ for very negative rows.",
+            "Its output has one number per vector, not one per entry: keep the reduced axis in mind when broadcasting (PyTorch's keepdim).",
+            "Over-estimates the maximum by up to T·log n, which grows with the vector's length.",
+        ),
+        zh_pros=(
+            "最大值的光滑凸上界:max x ≤ logsumexp(x) ≤ max x + T·log n,T → 0 时越来越紧。",
+            "softmax 与交叉熵的归一化项:log_softmax(x) = x − logsumexp(x),其梯度就是 softmax。",
+            "按 max x + log Σ e^(x_i − max x) 计算,无论输入多大都不会溢出。",
+        ),
+        zh_cons=(
+            "按定义直接计算时,e^x 在 x > 709.78(float64)或 88.72(float32)时溢出,很负的向量则下溢为 log 0 = −∞。",
+            "每个向量只输出一个数,而不是每个元素一个:广播时要注意被约简的轴(PyTorch 的 keepdim)。",
+            "对最大值的高估最多为 T·log n,随向量长度增长。",
+        ),
+    ),
+    corrections={
+        "en": ("Common mistake: log(sum(exp(x))) computed directly, which overflows; subtract the maximum first (torch.logsumexp does).",),
+        "zh": ("常见错误:直接计算 log(sum(exp(x))),会溢出;应先减去最大值(torch.logsumexp 就是这样做的)。",),
+    },
+    equivalents={
+        "torch": "torch.logsumexp(input, dim, keepdim=False) (no temperature: T·torch.logsumexp(x / T, dim))",
+        "jax": "jax.nn.logsumexp(x, axis=-1) (jax.scipy.special.logsumexp; no temperature)",
+        "keras": "keras.ops.logsumexp(x, axis=-1) (no temperature)",
+    },
+)
+
+activation(
     name="sparsemax", kernel=V + "sparsemax", shape="vector", params=(_TEMPERATURE,),
     summary="Euclidean projection of x/T onto the probability simplex",
     formula=F("sparsemax(x)_i = max(x_i/T − τ, 0), τ such that the outputs sum to 1",

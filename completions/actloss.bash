@@ -38,6 +38,7 @@ _actloss_fn() {
         softmax) _f=softmax _k=activation _s=vector ;;
         log_softmax|logsoftmax) _f=log_softmax _k=activation _s=vector ;;
         softmin) _f=softmin _k=activation _s=vector ;;
+        logsumexp|log_sum_exp|lse|smooth_max) _f=logsumexp _k=activation _s=vector ;;
         sparsemax) _f=sparsemax _k=activation _s=vector ;;
         glu) _f=glu _k=activation _s=glu ;;
         reglu) _f=reglu _k=activation _s=glu ;;
@@ -89,6 +90,7 @@ _actloss_params() {
         softmax) _po='--temperature --t' ;;
         log_softmax) _po='--temperature --t' ;;
         softmin) _po='--temperature --t' ;;
+        logsumexp) _po='--temperature --t' ;;
         sparsemax) _po='--temperature --t' ;;
         geglu) _po='--approximate' ;;
         swiglu) _po='--beta' ;;
@@ -219,7 +221,7 @@ _actloss_names_of() {
     local k
     for k in $1; do
         case $k in
-            activation) _names+=' sigmoid tanh softsign hardsigmoid log_sigmoid sparse_sigmoid relu relu6 leaky_relu prelu rrelu elu selu celu threshold gelu quick_gelu silu mish softplus squareplus sparse_plus hardtanh hardswish tanhshrink softshrink hardshrink identity squared_relu softcap softmax log_softmax softmin sparsemax glu reglu geglu swiglu' _aliases+=' logistic lrelu swish hard_silu linear relu_squared relu2 squared_relu_primer logit_softcap tanh_softcap' _variants+=' hard_sigmoid logsigmoid leakyrelu quickgelu hard_tanh hard_swish hardsilu soft_shrink hard_shrink soft_cap logsoftmax' ;;
+            activation) _names+=' sigmoid tanh softsign hardsigmoid log_sigmoid sparse_sigmoid relu relu6 leaky_relu prelu rrelu elu selu celu threshold gelu quick_gelu silu mish softplus squareplus sparse_plus hardtanh hardswish tanhshrink softshrink hardshrink identity squared_relu softcap softmax log_softmax softmin logsumexp sparsemax glu reglu geglu swiglu' _aliases+=' logistic lrelu swish hard_silu linear relu_squared relu2 squared_relu_primer logit_softcap tanh_softcap lse smooth_max' _variants+=' hard_sigmoid logsigmoid leakyrelu quickgelu hard_tanh hard_swish hardsilu soft_shrink hard_shrink soft_cap logsoftmax log_sum_exp' ;;
             loss) _names+=' mse l1 l2 huber smooth_l1 log_cosh gaussian_nll poisson_nll hinge squared_hinge bce focal ce nll kl js cosine quantile soft_margin multilabel_soft_margin multi_margin dice' _aliases+=' mean_squared_error squared_error mae mean_absolute_error l1_loss sse sum_squared_error l2_loss huber_loss gaussian_nll_loss poisson poisson_nll_loss hinge_loss binary_cross_entropy log_loss focal_loss sigmoid_focal sigmoid_focal_loss cross_entropy categorical_crossentropy sparse_categorical_crossentropy softmax_cross_entropy nll_loss negative_log_likelihood kl_div kld kl_divergence kullback_leibler jsd js_div jensen_shannon cosine_distance cosine_embedding cosine_loss pinball pinball_loss quantile_loss soft_margin_loss logistic_loss multilabel_soft_margin_loss multi_margin_loss multiclass_hinge dice_loss soft_dice sorensen_dice' _variants+=' smoothl1 logcosh gaussiannll poissonnll squaredhinge binary_crossentropy crossentropy categorical_cross_entropy softmargin multilabelsoftmargin multimargin' ;;
         esac
     done

@@ -79,6 +79,7 @@ VECTOR = {
     "log_softmax": lambda t: F.log_softmax(t, dim=-1),
     "softmin": lambda t: F.softmin(t, dim=-1),
     "glu": lambda t: F.glu(t, dim=-1),
+    "logsumexp": lambda t: torch.logsumexp(t, dim=-1, keepdim=True),
 }
 VECTORS = [[1.0, 2.0, 3.0], [0.0, 0.0], [-1.0, 0.5, 2.0, -3.0], [10.0, -10.0, 0.0, 5.0]]
 
