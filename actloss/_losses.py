@@ -29,9 +29,9 @@ from typing import Callable
 import numpy as np
 
 from actloss import _decimal as X
-from actloss._kernels import log_sigmoid, sigmoid, softplus  # the exact activation kernels
-from actloss._dd import square, two_prod, two_prod_scaled, two_sum
-from actloss._vector import _dd_div, _exp_dd
+from actloss._kernels import sigmoid, softplus  # the exact activation kernels
+from actloss._dd import add_dd as _ddadd, div_dd_pair as _dd_div, mul_dd as _ddmul, square, two_prod, two_prod_scaled, two_sum
+from actloss._vector import _exp_dd
 from actloss.errors import InputError, ShapeError, arg
 
 TOLERANCE = 1e-6  # how far a probability row may sum from 1
@@ -287,28 +287,30 @@ def _ratio(c: np.ndarray, p: np.ndarray) -> np.ndarray:
 
 
 def softmax_parts(z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """log softmax, softmax and 1 - softmax over the last axis (log-sum-exp: exact for logits of ±1000).
+    """log softmax, softmax and 1 - softmax over the last axis, from the exact vector kernels
+    (actloss._vector): 1 - p is the double-double (D - E_i)/D rounded once, never 1 minus a rounded p."""
+    from actloss._vector import _Soft, _row_kinds, log_softmax as _log_softmax, softmax as _softmax
 
-    1 - p is computed without cancellation for the largest entry (the sum of the others).
-    """
-    m = np.max(z, axis=-1, keepdims=True)
-    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-        shifted = z - np.where(np.isfinite(m), m, 0.0)
-        e = np.exp(shifted)
-        # one term of the sum is exactly 1 (the maximum): add it with log1p
-        top = np.argmax(z, axis=-1)[..., None]
-        np.put_along_axis(e, top, 0.0, axis=-1)
-        s = np.sum(e, axis=-1, keepdims=True)
-        logp = shifted - np.log1p(s)
-        np.put_along_axis(e, top, 1.0, axis=-1)
-        p = e / (1.0 + s)
-        one_minus = 1.0 - p
-        np.put_along_axis(one_minus, top, s / (1.0 + s), axis=-1)
+    z = _arr(z)
+    logp, p = _log_softmax(z), _softmax(z)
+    one_minus = 1.0 - p
+    c = z.shape[-1]
+    z2 = z.reshape(-1, c)
+    with np.errstate(all="ignore"):
+        regular, _, _ = _row_kinds(z2)
+        if regular.any():
+            st = _Soft(np.where(regular[:, None], z2, 0.0), 1.0)
+            wh, wl = st.w()
+            om = np.where(regular[:, None], wh + wl, one_minus.reshape(-1, c))
+            one_minus = om.reshape(z.shape)
     return logp, p, one_minus
 
 
 def log_softmax(z: np.ndarray) -> np.ndarray:
-    return softmax_parts(z)[0]
+    """The exact log_softmax kernel over the last axis."""
+    from actloss._vector import log_softmax as _log_softmax
+
+    return _log_softmax(_arr(z))
 
 
 # ---------------------------------------------------------------------------
@@ -571,16 +573,6 @@ def _bce_parts(pred, target, logits=False, pos_weight=None):
         return np.where((pred > 0) & (pred < 1), inner, edge)
 
     return Parts(items, "element", pred.size, grad, conventions)
-
-
-def _ddmul(ah, al, bh, bl):
-    p, pe = two_prod(ah, bh)
-    return p, pe + (ah * bl + al * bh)
-
-
-def _ddadd(ah, al, bh, bl):
-    s, se = two_sum(ah, bh)
-    return s, se + (al + bl)
 
 
 def _focal_grad_exact(gamma, alpha, logits):

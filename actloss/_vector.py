@@ -77,7 +77,7 @@ from decimal import Decimal, localcontext
 import numpy as np
 
 from actloss import _kernels as K
-from actloss._dd import split, two_prod, two_sum
+from actloss._dd import div_dd_pair, fast_two_sum, mul_dd, split, two_prod, two_sum
 from actloss.constants import GELU_TANH_C, INV_SQRT_2PI, LN2_HI, LN2_LO, SQRT_2_OVER_PI
 from actloss.errors import ShapeError
 
@@ -86,23 +86,10 @@ from actloss.errors import ShapeError
 # ---------------------------------------------------------------------------
 
 
-def _fast_two_sum(a, b):
-    """s + err == a + b exactly, provided |a| >= |b| (or a == 0)."""
-    s = a + b
-    return s, b - (s - a)
-
-
-def _dd_div(ah, al, bh, bl):
-    """(ah + al) / (bh + bl) as a double-double, relative error ~ 2**-104."""
-    q = ah / bh
-    p, pe = two_prod(q, bh)
-    r = ((ah - p) - pe + al) - q * bl
-    return q, r / bh
-
-
-def _dd_mul(ah, al, bh, bl):
-    p, pe = two_prod(ah, bh)
-    return p, pe + (ah * bl + al * bh)
+# the double-double pieces are actloss._dd's (one implementation for every kernel module)
+_fast_two_sum = fast_two_sum
+_dd_div = div_dd_pair
+_dd_mul = mul_dd
 
 
 def _div_float(h, l, t):
