@@ -57,6 +57,12 @@ def refine(out: np.ndarray, mask: np.ndarray, fn: Callable[..., Decimal], *array
     With ``lo`` (an array of out's shape, changed in place) lo[i] receives the rounding error, so
     that out + lo carries the exact value on to an exact sum.
     """
+    if np.ndim(out) == 0:  # a single number: refine it as a 1-element array
+        lo1 = None if lo is None else np.reshape(lo, (1,))
+        one = refine(np.reshape(out, (1,)), np.reshape(mask, (1,)), fn, *(np.reshape(a, (1,)) for a in arrays), lo=lo1)
+        if lo is not None and np.ndim(lo) == 0 and lo1 is not None:
+            lo[...] = lo1[0]
+        return one.reshape(())
     mask = np.broadcast_to(mask, out.shape)
     if not mask.any():
         return out

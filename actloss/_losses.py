@@ -458,13 +458,35 @@ def _poisson_nll_parts(pred, target, log_input=True, full=False, eps=1e-8):
 
         conventions = [f"pred is the rate, log(pred + {_num(eps)}) of the exact sum"]
     if full:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            stirling = target * np.log(target) - target + 0.5 * np.log(2.0 * math.pi * target)
-        st = np.where(target > 1, stirling, 0.0)
-        with np.errstate(invalid="ignore"):
-            total, err = two_sum(items, st)
-        ok = np.isfinite(total) & np.isfinite(err)
-        items, lo = total, np.where(ok, lo + err, lo)
+        with np.errstate(all="ignore"):
+            # Stirling's t·log t - t + ½·log(2πt) in double-double, added to the double-double item
+            big = target > 1
+            tt = np.where(big, target, 2.0)
+            sLh, sLl = _log2(tt, np.zeros_like(tt))
+            s_ah, s_al = two_prod(tt, sLh)
+            s_al = s_al + tt * sLl
+            s_bh, s_bl = two_sum(s_ah, -tt)
+            s_bl = s_bl + s_al
+            s_ch, s_cl = two_sum(sLh, 2.0 * HALF_LOG_2PI_DD[0])
+            s_cl = s_cl + (sLl + 2.0 * HALF_LOG_2PI_DD[1])
+            st_h, st_l = two_sum(s_bh, 0.5 * s_ch)
+            st_l = st_l + (s_bl + 0.5 * s_cl)
+            st_h, st_l = np.where(big, st_h, 0.0), np.where(big, st_l, 0.0)
+            total, err = two_sum(items, st_h)
+            tl = err + (lo + st_l)
+            value = total + tl
+            ok = np.isfinite(value) & np.isfinite(tl)
+            lo = np.where(ok, tl - (value - total), lo)
+            items = np.where(ok, value, items + st_h)
+            base = X.exp if log_input else None
+            de = X.D(eps)
+
+            def exact(x, t):
+                core = base(x) - t * x if log_input else x - t * X.log(x + de)
+                return core + (t * t.ln() - t + (2 * PI * t).ln() / 2 if t > 1 else 0)
+
+            fin = np.isfinite(pred) & np.isfinite(target) & big
+            items = X.refine(items, fin & _cancels(items, total, st_h), exact, pred, target, lo=lo)
         conventions.append("with Stirling's term for targets > 1")
     return Parts(items, "element", pred.size, grad, conventions, lo=lo)
 
@@ -1016,10 +1038,12 @@ def _kl_pieces(target: np.ndarray, pred: np.ndarray) -> tuple[np.ndarray, np.nda
         series = pred * _phi(np.where(small, y, 0.0))
         # t·log(t/p) - (t - p): log(t/p) = log(r) + r_lo/r, r = t/p as a double-double
         rh, rl = _dd_div(target, np.zeros_like(target), pred, np.zeros_like(pred))
-        L = np.log(rh) + rl / rh
-        huge = ~(np.isfinite(rh) & (rh > 2.0**-1000))
-        L = np.where(huge, np.log(target) - np.log(pred), L)
-        th, tl = two_prod_scaled(target, L)
+        huge = ~(np.isfinite(rh) & (rh > 2.0**-1000) & (rh < 2.0**1000))
+        Lh, Ll = _log2(np.where(huge, 1.0, rh), np.where(huge, 0.0, rl))  # log(t/p) as a double-double
+        Lh = np.where(huge, np.log(target) - np.log(pred), Lh)
+        Ll = np.where(huge, 0.0, Ll)
+        th, tl = two_prod_scaled(target, Lh)
+        tl = tl + target * Ll
         dh, dl = two_sum(target, -pred)
         a, ae = two_sum(th, -dh)
         b = ae + (tl - dl)

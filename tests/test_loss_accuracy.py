@@ -24,6 +24,7 @@ step of a kink are left to the convention tests.
 from __future__ import annotations
 
 import math
+import zlib
 import sys
 from dataclasses import dataclass, field
 
@@ -469,6 +470,91 @@ GENERATORS = {
     "multi_margin": multi_margin_cases,
     "dice": dice_cases,
 }
+
+
+# ---------------------------------------------------------------------------
+# the opt-in random sweep (--runslow): many more cases of the same kinds
+# ---------------------------------------------------------------------------
+
+def _logu(rng, lo, hi, size):
+    return 10.0 ** rng.uniform(lo, hi, size=size)
+
+
+def _dirichlet(rng, n, c):
+    return rng.dirichlet([rng.choice([0.05, 0.5, 2.0])] * c, size=n)
+
+
+def random_cases(name, seed, count=30):
+    rng = np.random.default_rng(seed)
+    for _ in range(count):
+        n = 6
+        if name in ("mse", "l1", "l2", "huber", "smooth_l1", "log_cosh", "gaussian_nll", "quantile"):
+            t = rng.normal(size=n) * _logu(rng, -3, 3, n)
+            r = rng.choice([-1.0, 1.0], size=n) * _logu(rng, -300, 150 if name in ("mse", "l2", "gaussian_nll") else 300, n)
+            prm = {"huber": {"delta": float(rng.choice([1.0, 0.5, 3.0]))}, "smooth_l1": {"beta": float(rng.choice([1.0, 0.2]))},
+                   "gaussian_nll": {"var": float(rng.choice([1.0, 0.5, 2.0])), "full": bool(rng.integers(2))},
+                   "quantile": {"tau": float(rng.uniform())}}.get(name, {})
+            yield Case(name, prm, t + r, t, "random")
+        elif name == "poisson_nll":
+            t = rng.integers(0, 20, size=n).astype(float)
+            if rng.integers(2):
+                yield Case(name, {"full": bool(rng.integers(2))}, rng.uniform(-40, 40, size=n), t, "random")
+            else:
+                yield Case(name, {"log_input": False, "eps": float(rng.choice([1e-8, 1e-3]))}, _logu(rng, -10, 10, n), t, "random")
+        elif name in ("hinge", "squared_hinge", "soft_margin"):
+            x = rng.choice([-1.0, 1.0], size=n) * _logu(rng, -10, 3 if name != "squared_hinge" else 100, n)
+            yield Case(name, {}, x, rng.choice([-1.0, 1.0], size=n), "random")
+        elif name in ("bce", "focal"):
+            logits = bool(rng.integers(2))
+            if logits:
+                x = rng.choice([-1.0, 1.0], size=n) * _logu(rng, -8, 3, n)
+            else:
+                x = np.where(rng.integers(2, size=n) == 1, _logu(rng, -300, 0, n), 1.0 - _logu(rng, -16, 0, n))
+            t = np.where(rng.integers(2, size=n) == 1, rng.uniform(size=n), rng.integers(0, 2, size=n).astype(float))
+            prm = {"logits": logits}
+            if name == "focal":
+                prm.update(gamma=float(rng.choice([0.5, 1.0, 2.0, 3.0])), alpha=float(rng.choice([0.25, -1.0, 0.6])))
+            yield Case(name, prm, x, t, "random")
+        elif name in ("ce", "nll"):
+            c = int(rng.integers(2, 6))
+            if name == "nll":
+                yield Case(name, {}, np.log(_dirichlet(rng, n, c) + 1e-300), rng.integers(0, c, size=n).astype(float), "random")
+                continue
+            logits = bool(rng.integers(2))
+            pred = rng.normal(size=(n, c)) * _logu(rng, -2, 3, (n, 1)) if logits else _dirichlet(rng, n, c) + 1e-300
+            if not logits:
+                pred = pred / pred.sum(axis=1, keepdims=True)
+            soft = bool(rng.integers(2))
+            target = _dirichlet(rng, n, c) if soft else rng.integers(0, c, size=n).astype(float)
+            prm = {"logits": logits, "label_smoothing": float(rng.choice([0.0, 0.1]))}
+            yield Case(name, prm, pred, target, "random")
+        elif name in ("kl", "js"):
+            c = int(rng.integers(2, 6))
+            p = _dirichlet(rng, n, c)
+            t = _dirichlet(rng, n, c) if rng.integers(2) else p * (1 + rng.normal(size=p.shape) * 1e-9)
+            t = t / t.sum(axis=1, keepdims=True)
+            yield Case(name, {}, p, np.clip(t, 0.0, 1.0), "random")
+        elif name == "cosine":
+            a = rng.normal(size=(n, 3)) * _logu(rng, -100, 100, (n, 1))
+            b = a * rng.choice([-1.0, 1.0], size=(n, 1)) + rng.normal(size=(n, 3)) * np.abs(a) * _logu(rng, -12, 0, (n, 1))
+            yield Case(name, {}, a, b, "random")
+        elif name == "multilabel_soft_margin":
+            yield Case(name, {}, rng.normal(size=(n, 3)) * _logu(rng, -2, 2.5, (n, 1)), rng.integers(0, 2, size=(n, 3)).astype(float), "random")
+        elif name == "multi_margin":
+            yield Case(name, {"p": int(rng.integers(1, 3)), "margin": float(rng.choice([1.0, 0.5]))},
+                       rng.normal(size=(n, 4)) * _logu(rng, -2, 2, (n, 1)), rng.integers(0, 4, size=n).astype(float), "random")
+        elif name == "dice":
+            yield Case(name, {"smooth": float(rng.choice([1.0, 1e-5]))}, rng.uniform(size=(n, 5)) ** 3,
+                       np.where(rng.integers(2, size=(n, 5)) == 1, rng.uniform(size=(n, 5)), 0.0), "random")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(GENERATORS))
+def test_loss_accuracy_random(name):
+    worst = Worst()
+    for case in random_cases(name, seed=zlib.crc32(name.encode()), count=60):
+        measure(case, worst)
+    assert not worst.failures(), "\n".join(worst.failures())
 
 
 def run(name) -> Worst:

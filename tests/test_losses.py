@@ -563,3 +563,20 @@ def test_aliases():
 def test_records_import_without_numpy():
     code = "import sys, actloss.losses, actloss.registry as r; r.load(); assert 'numpy' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_cancelling_cases_are_exact():
+    # nearly parallel vectors: 1 - cos and its gradient without cancellation
+    g = _losses.cosine_grad(np.array([[1.0, 1e-8, 0.0]]), np.array([[1.0, 0.0, 0.0]]))
+    assert g[0, 0] == -1e-16
+    assert _losses.cosine(np.array([[1.0, 2.0, 3.0]]), np.array([[1.0, 2.0, 3.0000001]])) == 1.2755101452419653e-16
+    # js: finite gradient for a tiny predicted probability (½·log(2ŷ/(ŷ + y)))
+    gj = _losses.js_grad(np.array([[1e-300, 1.0]]), np.array([[0.5, 0.5]]), reduction="sum")
+    want = 0.5 * (math.log(2e-300) - math.log(0.5 + 1e-300))
+    assert abs(gj[0, 0] - want) <= 4 * math.ulp(want)
+    # poisson_nll on rates: log(ŷ + ε) of the exact sum, also for single numbers
+    from fractions import Fraction
+
+    gp = float(_losses.poisson_nll_grad(1.0, 1.0, log_input=False, eps=1e-8))
+    e = Fraction(1e-8)
+    assert gp == float(1 - 1 / (1 + e))  # 1 - y/(ŷ + ε) with ŷ + ε exact, correctly rounded
