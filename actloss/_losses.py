@@ -691,10 +691,12 @@ def _focal_parts(pred, target, gamma=2.0, alpha=0.25, logits=False):
             gdd = gdd[0] + gdd[1]
             ok = np.isfinite(gdd) & (uh > 0) & np.isfinite(dce) & np.isfinite(eh) & (np.abs(gh) < 700.0)
             g = np.where(ok, gdd, g)
-            # the two terms have opposite signs only for soft targets, where they cancel at the
-            # optimum: recompute those exactly
+            # the two terms have opposite signs only for soft targets, and cancel at the optimum:
+            # recompute exactly where the double-double sum has lost its margin (or was not formed)
             fin = np.isfinite(t1) & np.isfinite(t2) & (u > 0)
-            g = X.refine(g, fin & (np.sign(t1) * np.sign(t2) < 0), _focal_grad_exact(gamma, alpha, logits), pred, target)
+            opposite = np.sign(t1) * np.sign(t2) < 0
+            redo = fin & opposite & (~ok | _cancels(gsh + gsl, s1h, s2h))
+            g = X.refine(g, redo, _focal_grad_exact(gamma, alpha, logits), pred, target)
             # at p = 0 or 1 the cross-entropy's 1/p beats its log: the gradient is dce's infinity
             return np.where(np.isinf(dce) & (u > 0), a * dce, g)
 
@@ -1154,12 +1156,20 @@ def _js_parts(pred, target, normalize=False):
 
 
 def _row_sum_dd(h: np.ndarray, l: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sum along the last axis of double-doubles (h, l), as a double-double."""
-    sh, sl = np.zeros(h.shape[:-1]), np.zeros(h.shape[:-1])
-    for j in range(h.shape[-1]):
-        sh, e = two_sum(sh, h[..., j])
-        sl = sl + (e + l[..., j])
-    with np.errstate(invalid="ignore"):
+    """Sum along the last axis of double-doubles (h, l), as a double-double: a pairwise two_sum tree
+    (log2(n) vector steps), each step's rounding errors carried in the low part."""
+    h = np.asarray(h, dtype=np.float64)
+    l = np.broadcast_to(np.asarray(l, dtype=np.float64), h.shape)
+    s, e = h, l
+    with np.errstate(invalid="ignore", over="ignore"):
+        while s.shape[-1] > 1:
+            if s.shape[-1] % 2:
+                pad = np.zeros(s.shape[:-1] + (1,))
+                s = np.concatenate([s, pad], axis=-1)
+                e = np.concatenate([e, pad], axis=-1)
+            s, err = two_sum(s[..., 0::2], s[..., 1::2])
+            e = (e[..., 0::2] + e[..., 1::2]) + err
+        sh, sl = s[..., 0], e[..., 0]
         r = sh + sl
         lo = sl - (r - sh)
         bad = ~np.isfinite(r)
