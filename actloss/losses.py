@@ -910,6 +910,6 @@ loss(
          "The smoothing s appears in the numerator and the denominator; adding it to the denominator only "
          "(MindSpore, smp's eps) gives a different loss near empty masks."],
         ["常见错误：直接输入 logits；Dice 需要概率（先做 sigmoid 或 softmax）。",
-         "平滑项 s 同时出现在分子和分母中；只加在分母上（MindSpore、smp 的 eps）在空掩码附近得到不同的损失。"],
+         "平滑项 s 同时出现在分子和分母中；只加在分母上（MindSpore，以及 segmentation_models_pytorch 的 eps）在空掩码附近得到不同的损失。"],
     ),
 )

@@ -202,7 +202,18 @@ register("sparse_sigmoid",
 register("relu", lambda x: x if x > 0 else Z, lambda x: mp.mpf(1) if x > 0 else Z)
 register("squared_relu", lambda x: x * x if x > 0 else Z, lambda x: 2 * x if x > 0 else Z,
          points=lambda: (1.3e154, 1.35e154, 1.4e154, 1e-160, 1e-170))
-register("softcap", lambda x, cap=30.0: cap * mp.tanh(x / cap), lambda x, cap=30.0: mp.sech(x / cap) ** 2,
+def _softcap(x, cap=30.0):
+    """c·tanh(x/c) with the bits to keep c - c·tanh(x/c) ~ 2c·e^(-2|x/c|) (30 - 1e-710 is not 30)."""
+    c = mp.mpf(cap)
+    u = x / c
+    if abs(u) > 2000:  # c·(1 - 2e^(-2|u|)) to first order: just inside ±c, at the bits that show it
+        with mp.workprec(8200):
+            return mp.sign(u) * (c - 2 * c * mp.exp(-2 * abs(u)) if abs(u) < 2800 else c - c * mp.mpf(2) ** -8000)
+    with mp.workprec(max(mp.prec, int(abs(u) * 3) + 64)):
+        return c * mp.tanh(u)
+
+
+register("softcap", _softcap, lambda x, cap=30.0: mp.sech(x / cap) ** 2,
          points=lambda **p: (600.0, -600.0, 30.0, 1e4, 1e5, 11000.0, 1e-300),
          param_sets=({"cap": 50.0}, {"cap": 1.0}, {"cap": 0.1}, {"cap": 1e-3}))
 register("relu6", lambda x: min(max(x, Z), mp.mpf(6)), lambda x: mp.mpf(1) if 0 < x < 6 else Z)
