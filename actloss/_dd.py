@@ -93,3 +93,23 @@ def two_prod_const(a, c):
     p = a * c
     ah, al = split(a)
     return p, ((ah * ch - p) + ah * cl + al * ch) + al * cl
+
+
+def div_dd_pair(ah, al, bh, bl):
+    """(ah + al) / (bh + bl) as a double-double (q, r), relative error ~2**-104 (div_dd_dd rounds it)."""
+    q = ah / bh
+    p, pe = two_prod(q, bh)
+    r = ((ah - p) - pe + al) - q * bl
+    return q, r / bh
+
+
+def mul_dd(ah, al, bh, bl):
+    """(ah + al)(bh + bl) as a double-double (not renormalised)."""
+    p, pe = two_prod(ah, bh)
+    return p, pe + (ah * bl + al * bh)
+
+
+def add_dd(ah, al, bh, bl):
+    """(ah + al) + (bh + bl) as a double-double (not renormalised)."""
+    s, se = two_sum(ah, bh)
+    return s, se + (al + bl)

@@ -483,3 +483,52 @@ def swiglu(row, beta=1.0):
 
 def swiglu_grad(row, beta=1.0):
     return _glu("swiglu", row, {"beta": beta}, True)
+
+
+def squared_relu(x):
+    return x * x if x > 0 else ZERO
+
+
+def squared_relu_grad(x):
+    return 2 * x if x > 0 else ZERO
+
+
+def squared_relu_grad2(x):
+    return mp.mpf(2) if x > 0 else ZERO
+
+
+def softcap(x, cap=30.0):
+    """c·tanh(x/c), with enough bits that c - c·tanh(x/c) ~ 2c·e^(-2|x/c|) is not lost (the value is
+    returned at that precision, so a midpoint of a narrow format such as 30 in float8_e5m2 is decided)."""
+    c = mp.mpf(cap)
+    u = x / c
+    if abs(u) > 2000:  # c·(1 - 2e^(-2|u|)) to first order: just inside ±c, at the bits that show it
+        with mp.workprec(8200):
+            return mp.sign(u) * (c - 2 * c * mp.exp(-2 * abs(u)) if abs(u) < 2800 else c - c * mp.mpf(2) ** -8000)
+    with mp.workprec(max(mp.prec, int(abs(u) * 3) + 64)):
+        return c * mp.tanh(u)
+
+
+def softcap_grad(x, cap=30.0):
+    return mp.sech(x / mp.mpf(cap)) ** 2
+
+
+def logsumexp(row, temperature=1.0):
+    """[T·log Σ exp(x_i/T)] for a row (a list of mpf)."""
+    T = mp.mpf(temperature)
+    m = max(row)
+    return [m + T * mp.log(mp.fsum(mp.exp((v - m) / T) for v in row))]
+
+
+def logsumexp_grad(row, temperature=1.0):
+    """The 1 × n Jacobian, row-major: softmax(x/T)."""
+    T = mp.mpf(temperature)
+    m = max(row)
+    e = [mp.exp((v - m) / T) for v in row]
+    s = mp.fsum(e)
+    return [v / s for v in e]
+
+
+def softcap_grad2(x, cap=30.0):
+    c = mp.mpf(cap)
+    return -2 * mp.tanh(x / c) * mp.sech(x / c) ** 2 / c

@@ -26,6 +26,7 @@ import numpy as np
 from actloss import _kernels as K
 from actloss import _losses as L
 from actloss._dd import div_dd_dd, two_prod, two_sum
+from actloss.errors import InputError, ShapeError, arg
 
 
 def _finish(h, l, parts: L.Parts, reduction: str) -> np.ndarray:
@@ -146,9 +147,19 @@ def _squared_hinge2(pred, target, parts):
     return _keep_nan(pred, np.where(y * pred <= 1.0, 2.0, 0.0)), 0.0
 
 
-def _bce2(pred, target, parts, logits=False):
+def _bce2(pred, target, parts, logits=False, pos_weight=None):
     pred = np.asarray(pred, dtype=np.float64)
     target = np.asarray(target, dtype=np.float64)
+    if logits and pos_weight is not None:
+        # (w·t + 1 - t)·sigma(x) sigma(-x), the factor carried as a double-double
+        w = np.broadcast_to(np.asarray(pos_weight, dtype=np.float64).reshape(-1), pred.shape) if pred.ndim else float(np.ravel(pos_weight)[0])
+        fh, fl = two_prod(w, target)
+        oh, ol = two_sum(1.0, -target)
+        gh, gl = two_sum(fh, oh)
+        gl = gl + (fl + ol)
+        s = K.sigmoid_grad(pred)
+        h, l = two_prod(gh, s)
+        return h, l + gl * s
     if logits:
         return K.sigmoid_grad(pred), 0.0  # sigma(x) sigma(-x), whatever the target
     with np.errstate(all="ignore"):
@@ -200,33 +211,39 @@ bce_grad2 = _elementwise_pair("bce")
 # ce: one C x C block per sample
 # ---------------------------------------------------------------------------
 
-def _ce_coefficients(pred, target, label_smoothing, weight):
+def _ce_coefficients(pred, target, label_smoothing, weight, ignore_index=-100):
     """A[n, c] with loss_n = -sum_c A[n, c] log p[n, c], as the ce kernel forms them."""
     c = pred.shape[-1]
     w = L._weights(weight, c)
     w_row = np.ones(c) if w is None else w
     if target.shape == pred.shape[:-1]:
-        idx = L._class_indices(pred, target, "ce")
+        idx, keep = L._class_indices(pred, target, "ce", int(ignore_index))
         onehot = np.zeros(pred.shape)
         np.put_along_axis(onehot, idx[..., None], 1.0, axis=-1)
         A = (1.0 - label_smoothing) * w_row[idx][..., None] * onehot
         if label_smoothing:
             A = A + (label_smoothing / c) * w_row
-        return A
+        return A * keep[..., None]  # ignored samples: no loss, no curvature
     return w_row * ((1.0 - label_smoothing) * target + label_smoothing / c)
 
 
-def ce_grad2(pred, target, reduction="mean", logits=False, label_smoothing=0.0, weight=None):
+def ce_grad2(pred, target, reduction="mean", logits=False, label_smoothing=0.0, weight=None, ignore_index=-100,
+             normalize=False):
     """The per-sample Hessian of ce with respect to pred, shape pred.shape + (C,).
 
     --logits: S (diag(p) - p p^T), p = softmax(pred), S = sum_c A[n, c]; each entry
     p_i (1 - p_i) or -p_i p_j (1 - p from the log-softmax, never 1 minus a rounded p)
     times S is a double-double, divided once for 'mean'. Probabilities: diag(A / p^2).
     """
-    parts = L.parts("ce", pred, target, logits=logits, label_smoothing=label_smoothing, weight=weight)
+    parts = L.parts("ce", pred, target, logits=logits, label_smoothing=label_smoothing, weight=weight,
+                    ignore_index=ignore_index, normalize=normalize)
     pred = np.asarray(pred, dtype=np.float64)
     target = np.asarray(target, dtype=np.float64)
-    A = _ce_coefficients(pred, target, label_smoothing, weight)
+    if pred.ndim > 2:
+        raise ShapeError(f"second derivatives of ce take pred of shape (C,) or (N, C), got {L.shape_text(pred.shape)}")
+    if normalize and not logits:
+        raise InputError(f"second derivatives of ce are not available with {arg('normalize', True)}: normalize the rows first")
+    A = _ce_coefficients(pred, target, label_smoothing, weight, ignore_index)
     c = pred.shape[-1]
     eye = np.eye(c, dtype=bool)
     with np.errstate(all="ignore"):

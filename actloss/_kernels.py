@@ -1717,3 +1717,81 @@ def identity_grad(x):
 def identity_grad2(x):
     return _zero2(x)
 
+
+# ---------------------------------------------------------------------------
+# squared_relu (Primer), softcap (Gemma 2)
+# ---------------------------------------------------------------------------
+
+@_blockwise
+def squared_relu(x):
+    """relu(x)²: one rounding of x·x; +0.0 for every x ≤ 0 (PyTorch: relu(-0.0)**2 = +0.0)."""
+    r = np.where(x > 0, x, 0.0)
+    return np.where(np.isnan(x), x, r * r)
+
+
+@_blockwise
+def squared_relu_grad(x):
+    """2·relu(x) (exact); +0.0 for x ≤ 0 as autograd gives it."""
+    return np.where(np.isnan(x), x, np.where(x > 0, 2.0 * x, 0.0))
+
+
+def _softcap_u(x, cap):
+    """u = x/cap as a double-double (exact division for a power-of-2 cap)."""
+    c = np.float64(cap)
+    uh = x / c
+    if _is_pow2(cap):
+        return uh, np.zeros_like(uh)
+    p, pe = _two_prod_safe(uh, np.broadcast_to(c, uh.shape))
+    ul = ((x - p) - pe) / c
+    return uh, np.where(np.isfinite(ul), ul, 0.0)
+
+
+@_blockwise
+def softcap(x, cap=30.0):
+    """cap·tanh(x/cap): tanh of the double-double quotient to first order, one rounding of the product."""
+    uh, ul = _softcap_u(x, cap)
+    t = np.tanh(uh)
+    s2 = tanh_grad(uh)  # sech²(u_hi), exact kernel
+    th = t
+    tl = s2 * ul  # tanh(u_hi + u_lo) = tanh(u_hi) + sech²(u_hi)·u_lo + O(u_lo²)
+    p, pe = _two_prod_safe(th, np.broadcast_to(np.float64(cap), th.shape))
+    y = p + (pe + tl * cap)
+    y = np.where(np.isfinite(y), y, cap * t)  # x = ±inf: ±cap; nan stays nan
+    # |x/c| < 2**-26: c·tanh(x/c) = x - x·u²/3 to the last bit, without a subnormal x/c
+    small = np.abs(uh) < 2.0**-26
+    return np.where(x == 0, x, np.where(small, x - x * (uh * uh) / 3.0, y))  # softcap(-0.0) = -0.0, as PyTorch
+
+
+@_blockwise
+def softcap_grad(x, cap=30.0):
+    """sech²(x/cap) = 1 − tanh²(x/cap), corrected for the rounding of x/cap: sech²(u_hi)·(1 − 2·tanh(u_hi)·u_lo)."""
+    uh, ul = _softcap_u(x, cap)
+    s2 = tanh_grad(uh)
+    return np.where(np.isnan(x), x, s2 - s2 * (2.0 * np.tanh(uh) * ul))
+
+
+@_blockwise
+def squared_relu_grad2(x):
+    """2 for x > 0, 0 for x ≤ 0 (the derivative of 2·relu(x), 0 at the kink as relu′(0) = 0)."""
+    return np.where(np.isnan(x), x, np.where(x > 0, 2.0, 0.0))
+
+
+@_blockwise
+def softcap_grad2(x, cap=30.0):
+    """-2·tanh(x/c)·sech²(x/c)/c, from the double-double quotient x/c."""
+    uh, ul = _softcap_u(x, cap)
+    t = np.tanh(uh)
+    s2 = tanh_grad(uh)
+    # tanh and sech² at u_hi + u_lo to first order
+    t1 = t + s2 * ul
+    s1 = s2 - s2 * (2.0 * t * ul)
+    p, pe = two_prod(t1, np.ldexp(s1, 200))  # scaled: no subnormal product before the division by cap
+    y = np.ldexp(-2.0 * (p + pe) / cap, -200)
+    # |u| > 300: sech²(u) = 4·e^(-2|u|) is below the normal range while the result may not be:
+    # -8·sign(u)/c·exp(-2|u|) with one rounding of the exponential's product
+    deep = np.abs(uh) > 300.0
+    if deep.any():
+        sg = np.sign(uh[deep])
+        y[deep] = _exp_mul(-8.0 * sg / cap, -2.0 * np.abs(uh[deep]), -2.0 * sg * ul[deep])
+    y = np.where(t == 0, -2.0 * t, y)  # f''(±0) = ∓0, as PyTorch's double backward
+    return np.where(np.isnan(x), x, np.where(np.isfinite(y), y, 0.0))

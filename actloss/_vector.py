@@ -77,7 +77,7 @@ from decimal import Decimal, localcontext
 import numpy as np
 
 from actloss import _kernels as K
-from actloss._dd import split, two_prod, two_sum
+from actloss._dd import div_dd_pair, fast_two_sum, mul_dd, split, two_prod, two_sum
 from actloss.constants import GELU_TANH_C, INV_SQRT_2PI, LN2_HI, LN2_LO, SQRT_2_OVER_PI
 from actloss.errors import ShapeError
 
@@ -86,23 +86,10 @@ from actloss.errors import ShapeError
 # ---------------------------------------------------------------------------
 
 
-def _fast_two_sum(a, b):
-    """s + err == a + b exactly, provided |a| >= |b| (or a == 0)."""
-    s = a + b
-    return s, b - (s - a)
-
-
-def _dd_div(ah, al, bh, bl):
-    """(ah + al) / (bh + bl) as a double-double, relative error ~ 2**-104."""
-    q = ah / bh
-    p, pe = two_prod(q, bh)
-    r = ((ah - p) - pe + al) - q * bl
-    return q, r / bh
-
-
-def _dd_mul(ah, al, bh, bl):
-    p, pe = two_prod(ah, bh)
-    return p, pe + (ah * bl + al * bh)
+# the double-double pieces are actloss._dd's (one implementation for every kernel module)
+_fast_two_sum = fast_two_sum
+_dd_div = div_dd_pair
+_dd_mul = mul_dd
 
 
 def _div_float(h, l, t):
@@ -899,3 +886,51 @@ def swiglu(x, beta=1.0):
 
 def swiglu_grad(x, beta=1.0):
     return _glu_jac(x, "swiglu", beta=beta)
+
+
+# ---------------------------------------------------------------------------
+# logsumexp: one number per vector, T·log Σ exp(x_i/T); its gradient is softmax(x/T)
+# ---------------------------------------------------------------------------
+
+def _logsumexp_rows(x, T):
+    """x_max + T·log D with log D a double-double (the softmax pieces), rounded once."""
+    st = _Soft(x, T)
+    lh, ll = st.log_d()
+    lh, ll = lh.reshape(-1), ll.reshape(-1)  # one per row
+    fin = np.isfinite(x)
+    xm = np.max(np.where(fin, x, -np.inf), axis=-1)
+    if T == 1.0:
+        th, tl = lh, ll
+    else:
+        th, tl = two_prod(np.full_like(lh, T), lh)
+        tl = tl + T * ll
+    s, e = two_sum(xm, th)
+    y = s + (e + tl)
+    return np.where(np.isfinite(y), y, xm + T * lh)
+
+
+def logsumexp(x, temperature=1.0):
+    """T·log Σ_i exp(x_i/T) over the last axis, shape (..., 1); +inf if any entry is +inf, -inf for a row
+    of only -inf (as torch.logsumexp), nan for a row holding nan."""
+    with np.errstate(all="ignore"):
+        x = _arr(x)
+        T = float(temperature)
+        n = x.shape[-1]
+        if n == 0 or x.size == 0:
+            return np.full(x.shape[:-1] + (1,), -np.inf)
+        x2, _ = _rows(x)
+        out = np.empty(x2.shape[0])
+
+        def one(rows):
+            regular, has_pinf, _ = _row_kinds(rows)
+            res = _logsumexp_rows(np.where(regular[:, None], rows, 0.0), T)
+            all_ninf = np.isneginf(rows).all(axis=-1) & ~np.isnan(rows).any(axis=-1)
+            return np.where(regular, res, np.where(has_pinf, np.inf, np.where(all_ninf, -np.inf, np.nan)))
+
+        _chunked(x2, n, one, out)
+        return out.reshape(x.shape[:-1] + (1,))
+
+
+def logsumexp_grad(x, temperature=1.0):
+    """The Jacobian (..., 1, n): the softmax of x/T (nan for a row of only -inf, as the softmax)."""
+    return softmax(x, temperature)[..., None, :]

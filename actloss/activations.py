@@ -1129,6 +1129,93 @@ activation(
 _TEMPERATURE = _positive("temperature", 1.0, "temperature T > 0: the input is divided by T", aliases=("t",))
 
 activation(
+    name="squared_relu", aliases=("relu_squared", "relu2", "squared_relu_primer"), kernel=K + "squared_relu",
+    summary="relu(x)² = max(0, x)²",
+    formula=F("squared_relu(x) = max(0, x)²", r"\mathrm{squared\_relu}(x) = \max(0,\ x)^{2}"),
+    derivative_formula=F("squared_relu′(x) = 2·max(0, x)", r"\mathrm{squared\_relu}'(x) = 2\max(0,\ x)"),
+    range="[0, inf)", properties=props(True, "below", False, "C¹"),
+    kinks=lambda p: [(0.0, 0.0)], kink_note="squared_relu′(0) = 0 (the derivative is continuous there); f(−0.0) = +0.0, as PyTorch",
+    plot_range=(-2.0, 2.0),
+    paper="So, Mańke, Liu, Dai, Shazeer, Le, 'Primer: Searching for Efficient Transformers for Language Modeling', NeurIPS 2021",
+    see_also=("relu", "gelu"),
+    notes=notes(
+        en_pros=(
+            "Found by architecture search for Transformer feed-forward layers (Primer): it reached the quality of GELU or ReLU with less training compute.",
+            "Cheap: a comparison and a multiplication; once differentiable (C¹), unlike ReLU.",
+            "Sparse like ReLU: exactly 0 for every x ≤ 0.",
+        ),
+        en_cons=(
+            "Grows like x²: large pre-activations become very large (overflow in float16 beyond x ≈ 256, in bfloat16 and float32 beyond 1.8e19), so it needs normalisation around it.",
+            "Dead units as with ReLU: zero gradient for every x < 0.",
+            "The gradient 2x is small near 0, so small positive inputs learn slowly.",
+        ),
+        zh_pros=(
+            "通过架构搜索为 Transformer 前馈层找到的激活函数(Primer):以更少的训练计算量达到 GELU 或 ReLU 的效果。",
+            "计算便宜:一次比较加一次乘法;与 ReLU 不同,它一阶连续可导(C¹)。",
+            "与 ReLU 一样稀疏:所有 x ≤ 0 时恰为 0。",
+        ),
+        zh_cons=(
+            "按 x² 增长:较大的输入会变得非常大(float16 在 x ≈ 256 以上溢出,bfloat16 与 float32 在 1.8e19 以上溢出),需要配合归一化。",
+            "与 ReLU 一样有神经元死亡:x < 0 时梯度为零。",
+            "在 0 附近梯度 2x 很小,小的正输入学习缓慢。",
+        ),
+    ),
+    corrections={
+        "en": ("Common mistake: squaring before the ReLU (relu(x²) = x²) instead of after; the Primer activation is relu(x)².",),
+        "zh": ("常见错误:先平方再取 ReLU(relu(x²) = x²),而不是先 ReLU 再平方;Primer 的激活函数是 relu(x)²。",),
+    },
+    equivalents={
+        "torch": "torch.square(F.relu(x)) (no built-in; relu(x) ** 2 gives the same numbers and signed zeros)",
+        "jax": "jnp.square(jax.nn.relu(x))",
+        "keras": "keras.ops.square(keras.activations.relu(x))",
+    },
+)
+
+activation(
+    name="softcap", aliases=("soft_cap", "logit_softcap", "tanh_softcap"), kernel=K + "softcap",
+    params=(Param("cap", 30.0, "c: the outputs stay inside (−c, c) (Gemma 2: 30 for the final logits, 50 for attention scores)",
+                  low=0.0, low_open=True),),
+    summary="c·tanh(x/c): logit soft-capping, ≈ x for |x| ≪ c, never beyond ±c",
+    formula=F("softcap(x) = c·tanh(x/c)", r"\mathrm{softcap}(x) = c\,\tanh(x / c)"),
+    derivative_formula=F("softcap′(x) = sech²(x/c) = 1 − tanh²(x/c)", r"\mathrm{softcap}'(x) = \mathrm{sech}^{2}(x / c)"),
+    range="(-cap, cap)", properties=props(True, "both", True, "C∞"),
+    plot_range=(-100.0, 100.0),
+    paper="Gemma Team, 'Gemma 2: Improving Open Language Models at a Practical Size', 2024 (logit soft-capping; earlier Bello et al., 2016)",
+    see_also=("tanh", "hardtanh"),
+    notes=notes(
+        en_pros=(
+            "Keeps logits in (−c, c) smoothly: the identity for |x| ≪ c, so ordinary logits pass almost unchanged while outliers cannot blow up the softmax.",
+            "Stabilises training of large language models (Gemma 2 caps the final logits at 30 and the attention scores at 50).",
+            "Smooth and monotonic, with derivative 1 at 0.",
+        ),
+        en_cons=(
+            "Saturates for |x| ≫ c: the gradient sech²(x/c) vanishes, so capped logits stop learning.",
+            "One more hyperparameter, in the unit of the logits; the right c depends on their scale.",
+            "Incompatible with fused attention kernels that do not allow a score modification (it was dropped at inference in some Gemma 2 ports for that reason).",
+        ),
+        zh_pros=(
+            "平滑地把 logits 限制在 (−c, c) 内:|x| ≪ c 时近似恒等,普通 logits 几乎不变,离群值也无法让 softmax 爆炸。",
+            "稳定大语言模型的训练(Gemma 2 把最终 logits 限制在 30、注意力得分限制在 50)。",
+            "光滑且单调,在 0 处导数为 1。",
+        ),
+        zh_cons=(
+            "|x| ≫ c 时饱和:梯度 sech²(x/c) 趋于零,被限制的 logits 不再学习。",
+            "多一个超参数,与 logits 同单位;合适的 c 取决于 logits 的尺度。",
+            "与不支持修改得分的融合注意力内核不兼容(部分 Gemma 2 移植因此在推理时去掉了它)。",
+        ),
+    ),
+    corrections={
+        "en": ("Common mistake: tanh(x)·c or tanh(x/c) alone: the first caps at c but distorts every logit beyond |x| ≈ 1, the second squeezes them into (−1, 1); softcapping is c·tanh(x/c).",),
+        "zh": ("常见错误:写成 tanh(x)·c 或只写 tanh(x/c):前者虽以 c 为界,但 |x| 超过约 1 的 logits 都被扭曲,后者把它们压进 (−1, 1);软上限是 c·tanh(x/c)。",),
+    },
+    equivalents={
+        "torch": "cap * torch.tanh(x / cap) (no built-in; FlexAttention score_mod examples use the same formula)",
+        "jax": "cap * jnp.tanh(x / cap) (as in the Gemma reference implementation)",
+        "keras": "cap * keras.ops.tanh(x / cap) (keras_hub's Gemma 2 backbone, final_logit_soft_cap = 30)",
+    },
+)
+
+activation(
     name="softmax", kernel=V + "softmax", shape="vector", params=(_TEMPERATURE,),
     summary="e^(x_i/T) / Σ_j e^(x_j/T) over each vector",
     formula=F("softmax(x)_i = e^(x_i/T) / Σ_j e^(x_j/T)", r"\mathrm{softmax}(x)_i = \frac{e^{x_i/T}}{\sum_j e^{x_j/T}}"),
@@ -1219,6 +1306,50 @@ activation(
         ),
     ),
     equivalents={"torch": "nn.functional.softmin(dim=-1)", "jax": "none (jax.nn.softmax(-x))", "keras": "none"},
+)
+
+activation(
+    name="logsumexp", aliases=("log_sum_exp", "lse", "smooth_max"), kernel=V + "logsumexp", shape="vector",
+    params=(_TEMPERATURE,),
+    summary="T·log Σ_i e^(x_i/T): one number per vector, a smooth maximum; its gradient is the softmax",
+    formula=F("logsumexp(x) = T·log Σ_i e^(x_i/T) (one number per vector)",
+              r"\mathrm{logsumexp}(x) = T\log\sum_i e^{x_i/T}"),
+    derivative_formula=F("∂ logsumexp/∂x_j = softmax(x/T)_j (a 1 × n Jacobian)",
+                         r"\frac{\partial\,\mathrm{logsumexp}}{\partial x_j} = \mathrm{softmax}(x/T)_j"),
+    range="[max x, max x + T·log n] for each vector", properties=props("yes, in every entry", "no", False, "C∞", convex=True),
+    plot_range=(-6.0, 6.0),
+    see_also=("softmax", "log_softmax"),
+    notes=notes(
+        en_pros=(
+            "A smooth, convex upper bound of the maximum: max x ≤ logsumexp(x) ≤ max x + T·log n, tighter as T → 0.",
+            "The normaliser of softmax and the cross-entropy: log_softmax(x) = x − logsumexp(x), and the gradient is the softmax itself.",
+            "Computed as max x + log Σ e^(x_i − max x) it never overflows, however large the inputs.",
+        ),
+        en_cons=(
+            "Written literally, e^x overflows for x > 709.78 in float64 (88.72 in float32) and underflows to log 0 = −∞ for very negative rows.",
+            "Its output has one number per vector, not one per entry: keep the reduced axis in mind when broadcasting (PyTorch's keepdim).",
+            "Over-estimates the maximum by up to T·log n, which grows with the vector's length.",
+        ),
+        zh_pros=(
+            "最大值的光滑凸上界:max x ≤ logsumexp(x) ≤ max x + T·log n,T → 0 时越来越紧。",
+            "softmax 与交叉熵的归一化项:log_softmax(x) = x − logsumexp(x),其梯度就是 softmax。",
+            "按 max x + log Σ e^(x_i − max x) 计算,无论输入多大都不会溢出。",
+        ),
+        zh_cons=(
+            "按定义直接计算时,e^x 在 x > 709.78(float64)或 88.72(float32)时溢出,很负的向量则下溢为 log 0 = −∞。",
+            "每个向量只输出一个数,而不是每个元素一个:广播时要注意被约简的轴(PyTorch 的 keepdim)。",
+            "对最大值的高估最多为 T·log n,随向量长度增长。",
+        ),
+    ),
+    corrections={
+        "en": ("Common mistake: log(sum(exp(x))) computed directly, which overflows; subtract the maximum first (torch.logsumexp does).",),
+        "zh": ("常见错误:直接计算 log(sum(exp(x))),会溢出;应先减去最大值(torch.logsumexp 就是这样做的)。",),
+    },
+    equivalents={
+        "torch": "torch.logsumexp(input, dim, keepdim=False) (no temperature: T·torch.logsumexp(x / T, dim))",
+        "jax": "jax.nn.logsumexp(x, axis=-1) (jax.scipy.special.logsumexp; no temperature)",
+        "keras": "keras.ops.logsumexp(x, axis=-1) (no temperature)",
+    },
 )
 
 activation(

@@ -127,6 +127,7 @@ _PROPERTY_NAMES = {
         "minimum": "minimum",
         "robust_to_outliers": "robust to outliers",
         "scale_invariant": "scale-invariant",
+        "smooth_default": "default of smooth",
     },
     "zh": {
         "monotonic": "单调",
@@ -144,6 +145,7 @@ _PROPERTY_NAMES = {
         "inputs": "输入约定",
         "labels": "标签约定",
         "scale_invariant": "尺度不变",
+        "smooth_default": "smooth 的默认值",
     },
 }
 

@@ -109,7 +109,6 @@ ZH: dict[str, str] = {
     "softshrink′(±λ) = 0, as PyTorch": "softshrink′(±λ) = 0,与 PyTorch 相同",
     "hardshrink′(±λ) = 0, as PyTorch": "hardshrink′(±λ) = 0,与 PyTorch 相同",
     "the gradient at ŷ = y is 0, as PyTorch (sign(0) = 0)": "ŷ = y 处的梯度为 0,与 PyTorch 相同(sign(0) = 0)",
-    "the gradient at y·ŷ = 1 is 0, as autograd through clamp(min=0)": "y·ŷ = 1 处的梯度为 0,与经过 clamp(min=0) 的自动微分相同",
     # ----- ranges --------------------------------------------------------------
     "(0, 1), each vector sums to 1": "(0, 1),每个向量之和为 1",
     "[0, 1], each vector sums to 1": "[0, 1],每个向量之和为 1",
@@ -295,6 +294,92 @@ ZH: dict[str, str] = {
     "Lin, 'Divergence measures based on the Shannon entropy', IEEE Transactions on Information Theory 37(1), 1991":
         "Lin, 'Divergence measures based on the Shannon entropy', 《IEEE Transactions on Information Theory》37(1), 1991",
 }
+
+
+# ----- loss options and the new functions ------------------------------------
+ZH.update({
+    "the gradient at y·ŷ = 1 is −y (divided by n for the mean), as autograd through clamp(1 − y·ŷ, min=0), which passes the gradient at its boundary":
+        "y·ŷ = 1 处的梯度为 −y(取均值时再除以 n),与经过 clamp(1 − y·ŷ, min=0) 的自动微分相同:截断函数在边界处传递梯度",
+    "nn.PoissonNLLLoss(log_input=True, full=False, eps=1e-8) / F.poisson_nll_loss; with log_input=False PyTorch rounds ŷ + ε to float before the log (ε = 1e-8 is lost below the last bit of ŷ ≥ 1), actloss takes the log of the exact sum":
+        "nn.PoissonNLLLoss(log_input=True, full=False, eps=1e-8) / F.poisson_nll_loss;log_input=False 时 PyTorch 先把 ŷ + ε 舍入为浮点数再取对数(ŷ ≥ 1 时 ε = 1e-8 低于末位而丢失),actloss 对精确的和取对数",
+    "with --logits: one weight per class (last axis) for the positive term, as BCEWithLogitsLoss's pos_weight (default: none)":
+        "配合 --logits 使用:每个类别(最后一维)一个正样本项权重,与 BCEWithLogitsLoss 的 pos_weight 相同(默认:无)",
+    "divide each of the probability rows of pred and target by its sum first (for rows that sum to 1 only after rounding)":
+        "先把 pred 与 target 的每个概率行除以其和(用于只有舍入后才和为 1 的行)",
+    "divide each of the rows of pred and target by its sum first (for rows that sum to 1 only after rounding)":
+        "先把 pred 与 target 的每一行除以其和(用于只有舍入后才和为 1 的行)",
+    "samples whose target is this class index are skipped and not counted in the mean, as PyTorch":
+        "目标为该类别索引的样本被跳过,也不计入均值,与 PyTorch 相同",
+    # squared_relu
+    "squared_relu′(0) = 0 (the derivative is continuous there); f(−0.0) = +0.0, as PyTorch":
+        "squared_relu′(0) = 0(导数在该点连续);f(−0.0) = +0.0,与 PyTorch 相同",
+    "torch.square(F.relu(x)) (no built-in; relu(x) ** 2 gives the same numbers and signed zeros)":
+        "torch.square(F.relu(x))(无内置函数;relu(x) ** 2 给出相同的数值和带符号零)",
+    # softcap
+    "Gemma Team, 'Gemma 2: Improving Open Language Models at a Practical Size', 2024 (logit soft-capping; earlier Bello et al., 2016)":
+        "Gemma Team, 'Gemma 2: Improving Open Language Models at a Practical Size', 2024(logit 软上限;更早见 Bello 等人, 2016)",
+    "c: the outputs stay inside (−c, c) (Gemma 2: 30 for the final logits, 50 for attention scores)":
+        "c:输出保持在 (−c, c) 内(Gemma 2:最终 logits 取 30,注意力得分取 50)",
+    "cap * jnp.tanh(x / cap) (as in the Gemma reference implementation)": "cap * jnp.tanh(x / cap)(与 Gemma 参考实现相同)",
+    "cap * keras.ops.tanh(x / cap) (keras_hub's Gemma 2 backbone, final_logit_soft_cap = 30)":
+        "cap * keras.ops.tanh(x / cap)(keras_hub 的 Gemma 2 主干网络,final_logit_soft_cap = 30)",
+    "cap * torch.tanh(x / cap) (no built-in; FlexAttention score_mod examples use the same formula)":
+        "cap * torch.tanh(x / cap)(无内置函数;FlexAttention 的 score_mod 示例使用同一公式)",
+    "c·tanh(x/c): logit soft-capping, ≈ x for |x| ≪ c, never beyond ±c": "c·tanh(x/c):对数几率(logits)的软上限,|x| ≪ c 时 ≈ x,永不超过 ±c",
+    # logsumexp
+    "T·log Σ_i e^(x_i/T): one number per vector, a smooth maximum; its gradient is the softmax":
+        "T·log Σ_i e^(x_i/T):每个向量一个数,即光滑的最大值;其梯度就是 softmax",
+    "[max x, max x + T·log n] for each vector": "对每个向量为 [max x, max x + T·log n]",
+    "yes, in every entry": "是,对每个分量单调",
+    # quantile
+    "none (tfa.losses.PinballLoss in the retired TensorFlow Addons; same formula, τ default 0.5)":
+        "无(已停止维护的 TensorFlow Addons 中有 tfa.losses.PinballLoss;公式相同,τ 默认 0.5)",
+    "none (torch.maximum(tau * r, (tau - 1) * r).mean() with r = target - pred)":
+        "无(torch.maximum(tau * r, (tau - 1) * r).mean(),其中 r = target - pred)",
+    "pinball loss max(τr, (τ − 1)r), r = y − ŷ: regression to the τ-quantile": "pinball 损失 max(τr, (τ − 1)r),r = y − ŷ:回归到 τ 分位数",
+    "the gradient at ŷ = y is ½ − τ (0 for the median), as autograd through torch.maximum, which splits the gradient between equal arguments":
+        "ŷ = y 处的梯度为 ½ − τ(中位数时为 0),与经过 torch.maximum 的自动微分相同:参数相等时梯度平分",
+    "τ: the quantile to estimate (0.5 is the median, half the absolute error)": "τ:要估计的分位数(0.5 为中位数,即绝对误差的一半)",
+    # soft_margin
+    "log(1 + exp(−y·ŷ)), labels −1/1 (0/1 mapped): the logistic loss": "log(1 + exp(−y·ŷ)),标签 −1/1(0/1 会被映射):逻辑斯蒂损失",
+    "nn.SoftMarginLoss / F.soft_margin_loss (labels −1/1, mean over every element; it computes log(1 + exp(−y·ŷ)) directly, so margins below about −709 give inf where actloss gives −y·ŷ)":
+        "nn.SoftMarginLoss / F.soft_margin_loss(标签 −1/1,对所有元素取均值;它直接计算 log(1 + exp(−y·ŷ)),间隔低于约 −709 时得到 inf,而 actloss 给出 −y·ŷ)",
+    "none (keras.losses.BinaryCrossentropy(from_logits=True) with labels (y + 1)/2)":
+        "无(keras.losses.BinaryCrossentropy(from_logits=True),标签取 (y + 1)/2)",
+    "optax.sigmoid_binary_cross_entropy(pred, (y + 1) / 2) (the same numbers, labels 0/1)":
+        "optax.sigmoid_binary_cross_entropy(pred, (y + 1) / 2)(数值相同,标签为 0/1)",
+    # multilabel_soft_margin
+    "binary cross-entropy on logits per class, averaged over the classes, then over the samples":
+        "对每个类别的 logits 计算二元交叉熵,先在类别上取平均,再在样本上取平均",
+    "keras.losses.BinaryCrossentropy(from_logits=True) (mean over the last axis)":
+        "keras.losses.BinaryCrossentropy(from_logits=True)(在最后一维上取均值)",
+    "logits (N, C); targets 0/1 per class (N, C)": "logits (N, C);目标为每个类别的 0/1 (N, C)",
+    "nn.MultiLabelSoftMarginLoss / F.multilabel_soft_margin_loss (weight per class; mean over C, then N)":
+        "nn.MultiLabelSoftMarginLoss / F.multilabel_soft_margin_loss(每个类别一个权重;先对 C 再对 N 取均值)",
+    "→ 0 as the logits agree with the labels": "logits 与标签一致时 → 0",
+    # multi_margin
+    "0 once the true class wins by the margin": "真实类别领先达到间隔时为 0",
+    "C⁰ for p = 1, C¹ for p = 2": "p = 1 时 C⁰,p = 2 时 C¹",
+    "exponent of the margin violations: 1 or 2, as PyTorch": "间隔违反量的指数:1 或 2,与 PyTorch 相同",
+    "keras.losses.CategoricalHinge (one-hot targets, the largest wrong score only: a different loss)":
+        "keras.losses.CategoricalHinge(one-hot 目标,只取最大的错误得分:是另一种损失)",
+    "none in optax (optax.multiclass_hinge_loss is the Crammer–Singer max over classes, not this sum)":
+        "optax 中没有(optax.multiclass_hinge_loss 是对类别取最大值的 Crammer–Singer 损失,而不是这里的求和)",
+    "scores (N, C); targets class indices (N,)": "得分 (N, C);目标为类别索引 (N,)",
+    "the margin the true class must win by": "真实类别必须领先的间隔",
+    "where a violation m_i is exactly 0 its gradient is 0, as PyTorch's kernel (which tests m_i > 0)":
+        "违反量 m_i 恰为 0 处梯度为 0,与 PyTorch 的内核相同(它判断 m_i > 0)",
+    # dice
+    "0 at ŷ = y for 0/1 masks": "对 0/1 掩码在 ŷ = y 处为 0",
+    "1, the 'smooth Dice' of most segmentation code: an empty prediction of an empty mask scores 0 instead of 0/0, and one stray pixel in an empty mask costs about its probability, not a jump to 1; libraries differ: MONAI DiceLoss smooth_nr = smooth_dr = 1e-5, segmentation_models_pytorch smooth 0 (eps 1e-7 in the denominator), Keras Dice no smoothing, PaddlePaddle dice_loss epsilon 1e-5, MindSpore DiceLoss 1e-5 in the denominator only":
+        "1,即大多数分割代码中的“平滑 Dice”:空掩码的空预测得 0 而不是 0/0,空掩码中一个误判像素的代价约为其概率,而不是跳到 1;各库不同:MONAI DiceLoss 的 smooth_nr = smooth_dr = 1e-5,segmentation_models_pytorch 的 smooth 为 0(分母中 eps 1e-7),Keras Dice 不做平滑,PaddlePaddle 的 dice_loss 取 1e-5,MindSpore DiceLoss 只在分母中加 1e-5",
+    "keras.losses.Dice (Keras 3: no smoothing; over all axes unless axis is given)": "keras.losses.Dice(Keras 3:不做平滑;未给 axis 时对所有轴计算)",
+    "none in torch; monai.losses.DiceLoss (smooth_nr = smooth_dr = 1e-5), segmentation_models_pytorch.losses.DiceLoss (smooth 0, eps 1e-7)":
+        "PyTorch 本身没有;monai.losses.DiceLoss(smooth_nr = smooth_dr = 1e-5),segmentation_models_pytorch.losses.DiceLoss(smooth 0,eps 1e-7)",
+    "probabilities (sigmoid or softmax outputs) and masks, one mask per row": "概率(sigmoid 或 softmax 的输出)与掩码,每行一个掩码",
+    "s, added to the overlap and to the total: keeps empty masks finite (0 for the plain ratio)": "s,同时加到重叠量与总量上:使空掩码的结果有限(0 为不平滑的比值)",
+    "soft Dice 1 − (2Σŷy + s)/(Σŷ + Σy + s) over the last axis (one mask per row)": "在最后一维上计算软 Dice 1 − (2Σŷy + s)/(Σŷ + Σy + s)(每行一个掩码)",
+})
 
 
 def zh(text: str) -> str:

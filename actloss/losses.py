@@ -52,6 +52,20 @@ def logits_flag() -> Param:
     return Param("logits", False, "pred holds raw scores (logits), not probabilities", flag=True)
 
 
+def ignore_index_param() -> Param:
+    return Param("ignore_index", -100, "samples whose target is this class index are skipped and not counted in the mean, as PyTorch")
+
+
+def normalize_flag(what: str = "probability rows") -> Param:
+    return Param("normalize", False, f"divide each of the {what} by its sum first (for rows that sum to 1 only after rounding)", flag=True)
+
+
+def _check_ignore_index(p):
+    v = p.get("ignore_index")
+    if v is not None and float(v) != int(float(v)):
+        raise ParameterError(f"{arg('ignore_index')} must be a whole number (a class index), got {v!r}")
+
+
 def weight_param() -> Param:
     return Param("weight", None, "one weight per class, as PyTorch's weight (default: all 1)", low=0.0, vector=True)
 
@@ -76,6 +90,12 @@ def corrections(en, zh) -> dict:
 RESIDUAL = "residual ŷ − y"
 MARGIN = "margin y·ŷ"
 PROB_TRUE = "predicted probability of the true class"
+
+
+def _check_p(p):
+    if p["p"] not in (1.0, 2.0):
+        raise ParameterError(f"{arg('p')} must be 1 or 2 (as PyTorch's MultiMarginLoss), got {p['p']!r}")
+    p["p"] = int(p["p"])
 
 
 def _check_focal(p):
@@ -331,7 +351,9 @@ loss(
     plot_range=(-2.0, 3.0),
     plot=plot("residual", "predicted log rate (target count 2)", "plot_poisson"), per="element",
     equivalents={
-        "torch": "nn.PoissonNLLLoss(log_input=True, full=False, eps=1e-8) / F.poisson_nll_loss",
+        "torch": "nn.PoissonNLLLoss(log_input=True, full=False, eps=1e-8) / F.poisson_nll_loss; with log_input=False "
+                 "PyTorch rounds ŷ + ε to float before the log (ε = 1e-8 is lost below the last bit of ŷ ≥ 1), "
+                 "actloss takes the log of the exact sum",
         "jax": "none in optax",
         "keras": "keras.losses.Poisson (takes the rate, not its log: ŷ − y·log(ŷ + 1e-7))",
     },
@@ -344,6 +366,13 @@ loss(
          "以对数输入时速率恒为正，损失为凸"],
         ["默认省略 log(y!) 项，数值并非完整的负对数似然",
          "对数输入还是速率输入必须与模型输出一致，而各框架默认不同"],
+    ),
+    corrections=corrections(
+        ["With the rate as input, log(ŷ + ε) is the log of the exact sum here; PyTorch first rounds ŷ + ε to the "
+         "input's precision, so for ŷ near 1 its ε = 1e-8 survives only as the rounding of 1 + 1e-8 (the gradient "
+         "1 − y/(ŷ + ε) then differs from the exact one in the 8th digit)."],
+        ["以速率为输入时，本工具对精确的和取 log(ŷ + ε)；PyTorch 先把 ŷ + ε 舍入到输入精度，因此 ŷ 接近 1 时，"
+         "ε = 1e-8 只以 1 + 1e-8 的舍入形式保留（梯度 1 − y/(ŷ + ε) 与精确值在第 8 位有效数字上不同）。"],
     ),
 )
 
@@ -364,9 +393,10 @@ loss(
     params=(reduction(),),
     summary="max(0, 1 − y·ŷ), labels −1/1 (0/1 mapped)",
     formula=F("ℓ = max(0, 1 − y·ŷ), y ∈ {−1, 1}", r"\ell = \max(0,\ 1 - y\,\hat{y}),\ \ y \in \{-1,\ 1\}"),
-    derivative_formula=F("∂ℓ/∂ŷ = −y where y·ŷ < 1, else 0", r"\frac{\partial \ell}{\partial \hat{y}} = -y\ (y\,\hat{y} < 1),\ \ 0\ \mathrm{otherwise}"),
+    derivative_formula=F("∂ℓ/∂ŷ = −y where y·ŷ ≤ 1, else 0", r"\frac{\partial \ell}{\partial \hat{y}} = -y\ (y\,\hat{y} \leq 1),\ \ 0\ \mathrm{otherwise}"),
     properties=props(True, "C⁰ (kink at y·ŷ = 1)", True, labels=_LABELS_EN, minimum="0 for y·ŷ ≥ 1"),
-    kink_note="the gradient at y·ŷ = 1 is 0, as autograd through clamp(min=0)",
+    kink_note="the gradient at y·ŷ = 1 is −y (divided by n for the mean), as autograd through clamp(1 − y·ŷ, min=0), "
+              "which passes the gradient at its boundary",
     plot_range=(-2.0, 3.0),
     paper="Cortes, Vapnik, 'Support-Vector Networks', Machine Learning 20, 1995",
     plot=plot("margin", MARGIN, "plot_margin"), per="element",
@@ -419,7 +449,10 @@ loss(
 
 loss(
     name="bce", aliases=("binary_cross_entropy", "binary_crossentropy", "log_loss"), kernel=L + "bce",
-    params=(logits_flag(), reduction()),
+    params=(logits_flag(),
+            Param("pos_weight", None, "with --logits: one weight per class (last axis) for the positive term, as "
+                  "BCEWithLogitsLoss's pos_weight (default: none)", low=0.0, vector=True),
+            reduction()),
     summary="binary cross-entropy −[y log p + (1 − y) log(1 − p)]; probabilities, or logits with --logits",
     formula=F("ℓ = −[y·log p + (1 − y)·log(1 − p)], p = ŷ (or σ(ŷ) with --logits)",
               r"\ell = -\left[y\log p + (1 - y)\log(1 - p)\right],\ \ p = \hat{y}\ \mathrm{or}\ \sigma(\hat{y})"),
@@ -503,7 +536,10 @@ loss(
     params=(logits_flag(),
             Param("label_smoothing", 0.0, "ε: mix the target with the uniform distribution, as PyTorch", low=0.0, high=1.0),
             weight_param(),
+            ignore_index_param(),
+            normalize_flag("probability rows of pred and target"),
             reduction()),
+    validate=_check_ignore_index,
     summary="cross-entropy −Σ y log ŷ; probabilities or logits, class indices or distributions",
     formula=F("L = −(1/N)·Σₙ Σ_c yₙ,c·log pₙ,c, p = ŷ (or softmax(ŷ) with --logits); class index k: −log pₙ,k",
               r"L = -\frac{1}{N}\sum_{n=1}^{N}\sum_{c} y_{n,c}\log p_{n,c},\ \ p = \hat{y}\ \mathrm{or}\ \mathrm{softmax}(\hat{y})"),
@@ -557,7 +593,8 @@ loss(
 
 loss(
     name="nll", aliases=("nll_loss", "negative_log_likelihood"), kernel=L + "nll",
-    params=(weight_param(), reduction()),
+    params=(weight_param(), ignore_index_param(), reduction()),
+    validate=_check_ignore_index,
     summary="negative log-likelihood −ŷ[class] of log-probabilities (log_softmax output)",
     formula=F("L = −Σₙ w_{yₙ}·ŷₙ,yₙ / Σₙ w_{yₙ} (ŷ: log-probabilities, yₙ: class index)",
               r"L = -\frac{\sum_{n} w_{y_n}\,\hat{y}_{n,y_n}}{\sum_{n} w_{y_n}}"),
@@ -586,7 +623,7 @@ loss(
 
 loss(
     name="kl", aliases=("kl_div", "kld", "kl_divergence", "kullback_leibler"), kernel=L + "kl",
-    params=(reduction(extra=("batchmean",)),),
+    params=(normalize_flag("rows of pred and target"), reduction(extra=("batchmean",))),
     summary="KL divergence KL(target ‖ pred) = Σ y log(y/ŷ), averaged over samples",
     formula=F("D = (1/N)·Σₙ Σ_c yₙ,c·log(yₙ,c/ŷₙ,c) (0·log 0 = 0)",
               r"D_{KL}(y\,\|\,\hat{y}) = \frac{1}{N}\sum_{n}\sum_{c} y_{n,c}\log\frac{y_{n,c}}{\hat{y}_{n,c}}"),
@@ -634,7 +671,7 @@ loss(
 
 loss(
     name="js", aliases=("jsd", "js_div", "jensen_shannon"), kernel=L + "js",
-    params=(reduction(),),
+    params=(normalize_flag("rows of pred and target"), reduction()),
     summary="Jensen–Shannon divergence ½KL(y‖m) + ½KL(ŷ‖m), m = (y + ŷ)/2",
     formula=F("JS = ½·KL(y ‖ m) + ½·KL(ŷ ‖ m), m = (y + ŷ)/2, averaged over samples",
               r"JS = \frac{1}{2}D_{KL}(y\,\|\,m) + \frac{1}{2}D_{KL}(\hat{y}\,\|\,m),\ \ m = \frac{y + \hat{y}}{2}"),
@@ -681,5 +718,198 @@ loss(
         ["undefined for a zero vector", "the gradient is orthogonal to ŷ, so it cannot fix a wrong scale"],
         ["忽略向量长度，只看方向（嵌入、检索）", "取值有界，在 [0, 2] 内"],
         ["零向量时无定义", "梯度与 ŷ 正交，无法纠正尺度错误"],
+    ),
+)
+
+# ---------------------------------------------------------------------------
+# quantile, soft margins, multi-class margin, dice
+# ---------------------------------------------------------------------------
+
+loss(
+    name="quantile", aliases=("pinball", "pinball_loss", "quantile_loss"), kernel=L + "quantile",
+    params=(Param("tau", 0.5, "τ: the quantile to estimate (0.5 is the median, half the absolute error)", low=0.0, high=1.0),
+            reduction()),
+    summary="pinball loss max(τr, (τ − 1)r), r = y − ŷ: regression to the τ-quantile",
+    formula=F("ℓ = max(τ·r, (τ − 1)·r), r = y − ŷ", r"\ell = \max\left(\tau r,\ (\tau - 1) r\right),\ \ r = y - \hat{y}"),
+    derivative_formula=F("∂ℓ/∂ŷ = −τ where y > ŷ, 1 − τ where y < ŷ, ½ − τ where y = ŷ",
+                         r"\frac{\partial \ell}{\partial \hat{y}} = -\tau\ (y > \hat{y}),\ \ 1 - \tau\ (y < \hat{y})"),
+    properties=props(True, "C⁰ (kink at ŷ = y)", True, minimum="0 at ŷ = y"),
+    kink_note="the gradient at ŷ = y is ½ − τ (0 for the median), as autograd through torch.maximum, which "
+              "splits the gradient between equal arguments",
+    plot_range=(-3.0, 3.0),
+    paper="Koenker, Bassett, 'Regression Quantiles', Econometrica 46(1), 1978",
+    plot=plot("residual", RESIDUAL, "plot_residual"), per="element",
+    equivalents={
+        "torch": "none (torch.maximum(tau * r, (tau - 1) * r).mean() with r = target - pred)",
+        "jax": "none in optax (jnp.maximum(tau * r, (tau - 1) * r).mean())",
+        "keras": "none (tfa.losses.PinballLoss in the retired TensorFlow Addons; same formula, τ default 0.5)",
+    },
+    notes=notes(
+        ["estimates any quantile, so a few of them give prediction intervals",
+         "robust like L1: the gradient is bounded by max(τ, 1 − τ)",
+         "τ = 0.5 is half the absolute error: the median"],
+        ["not differentiable at ŷ = y; the gradient does not shrink near the optimum",
+         "r is y − ŷ, not ŷ − y: swapping them estimates the (1 − τ)-quantile instead",
+         "separately trained quantiles can cross (the 0.9-quantile below the 0.5-quantile)"],
+        ["可估计任意分位数，几个分位数即可给出预测区间",
+         "与 L1 一样稳健：梯度不超过 max(τ, 1 − τ)",
+         "τ = 0.5 时为绝对误差的一半，即中位数回归"],
+        ["在 ŷ = y 处不可导；接近最优时梯度不会变小",
+         "r 是 y − ŷ 而不是 ŷ − y：写反了估计的是 (1 − τ) 分位数",
+         "分别训练的分位数可能交叉（0.9 分位数低于 0.5 分位数）"],
+    ),
+    corrections=corrections(
+        ["Common mistake: r = ŷ − y instead of y − ŷ turns the τ-quantile into the (1 − τ)-quantile."],
+        ["常见错误：把 r 写成 ŷ − y 而不是 y − ŷ，估计的就成了 (1 − τ) 分位数。"],
+    ),
+)
+
+loss(
+    name="soft_margin", aliases=("softmargin", "soft_margin_loss", "logistic_loss"), kernel=L + "soft_margin",
+    params=(reduction(),),
+    summary="log(1 + exp(−y·ŷ)), labels −1/1 (0/1 mapped): the logistic loss",
+    formula=F("ℓ = log(1 + exp(−y·ŷ)), y ∈ {−1, 1}", r"\ell = \log\left(1 + e^{-y\,\hat{y}}\right),\ \ y \in \{-1,\ 1\}"),
+    derivative_formula=F("∂ℓ/∂ŷ = −y·σ(−y·ŷ)", r"\frac{\partial \ell}{\partial \hat{y}} = -y\,\sigma(-y\,\hat{y})"),
+    properties=props(True, "C∞", False, labels=_LABELS_EN, minimum="→ 0 as y·ŷ → ∞"),
+    plot_range=(-3.0, 4.0),
+    plot=plot("margin", MARGIN, "plot_margin"), per="element",
+    equivalents={
+        "torch": "nn.SoftMarginLoss / F.soft_margin_loss (labels −1/1, mean over every element; it computes "
+                 "log(1 + exp(−y·ŷ)) directly, so margins below about −709 give inf where actloss gives −y·ŷ)",
+        "jax": "optax.sigmoid_binary_cross_entropy(pred, (y + 1) / 2) (the same numbers, labels 0/1)",
+        "keras": "none (keras.losses.BinaryCrossentropy(from_logits=True) with labels (y + 1)/2)",
+    },
+    notes=notes(
+        ["the smooth version of the hinge: every sample keeps a small gradient",
+         "equal to binary cross-entropy on logits with labels 0/1, written for labels −1/1"],
+        ["never exactly zero, so confident samples still pull a little",
+         "computed as log(1 + exp(−y·ŷ)) it overflows for margins below about −710: use softplus"],
+        ["合页损失的光滑版本：每个样本都保留一点梯度",
+         "等同于以 0/1 为标签、输入 logits 的二元交叉熵，只是标签写成 −1/1"],
+        ["永远不为零，高置信度样本仍有微小的拉力",
+         "直接按 log(1 + exp(−y·ŷ)) 计算时，间隔低于约 −710 会溢出：应使用 softplus"],
+    ),
+    corrections=corrections([_LABELS_EN + "."], [_LABELS_ZH + "。"]),
+)
+
+loss(
+    name="multilabel_soft_margin", aliases=("multilabelsoftmargin", "multilabel_soft_margin_loss"),
+    kernel=L + "multilabel_soft_margin",
+    params=(weight_param(), reduction()),
+    summary="binary cross-entropy on logits per class, averaged over the classes, then over the samples",
+    formula=F("ℓₙ = −(1/C)·Σ_c w_c·[y_c·log σ(ŷ_c) + (1 − y_c)·log σ(−ŷ_c)]",
+              r"\ell_n = -\frac{1}{C}\sum_{c} w_c\left[y_c\log\sigma(\hat{y}_c) + (1 - y_c)\log\sigma(-\hat{y}_c)\right]"),
+    derivative_formula=F("∂ℓₙ/∂ŷ_c = w_c·(σ(ŷ_c) − y_c)/C",
+                         r"\frac{\partial \ell_n}{\partial \hat{y}_c} = \frac{w_c\left(\sigma(\hat{y}_c) - y_c\right)}{C}"),
+    properties=props(True, "C∞", False, inputs="logits (N, C); targets 0/1 per class (N, C)",
+                     minimum="→ 0 as the logits agree with the labels"),
+    plot_range=(-4.0, 4.0),
+    plot=plot("margin", "logit of a class whose label is 1", "plot_multilabel"), per="sample",
+    equivalents={
+        "torch": "nn.MultiLabelSoftMarginLoss / F.multilabel_soft_margin_loss (weight per class; mean over C, then N)",
+        "jax": "optax.sigmoid_binary_cross_entropy(logits, labels).mean(axis=-1)",
+        "keras": "keras.losses.BinaryCrossentropy(from_logits=True) (mean over the last axis)",
+    },
+    notes=notes(
+        ["one independent yes/no decision per class: several labels may be true at once",
+         "the same as bce with logits, averaged per sample over the classes"],
+        ["dividing by C makes the loss (and the gradient) shrink as classes are added",
+         "rare positive labels are swamped by the many negatives unless weighted"],
+        ["每个类别独立做是/否判断：允许同时有多个正确标签",
+         "等同于输入 logits 的 bce，再在每个样本内对类别取平均"],
+        ["除以 C 使损失（和梯度）随类别数增加而变小",
+         "不加权时，少量正标签会被大量负标签淹没"],
+    ),
+    corrections=corrections(
+        ["Common mistake: softmax outputs (or probabilities) instead of raw logits; the sigmoid is applied inside."],
+        ["常见错误：传入 softmax 输出（或概率）而不是原始 logits；sigmoid 在损失内部计算。"],
+    ),
+)
+
+loss(
+    name="multi_margin", aliases=("multimargin", "multi_margin_loss", "multiclass_hinge"), kernel=L + "multi_margin",
+    params=(Param("p", 1, "exponent of the margin violations: 1 or 2, as PyTorch", low=1.0, high=2.0),
+            Param("margin", 1.0, "the margin the true class must win by"),
+            weight_param(), reduction()),
+    validate=_check_p,
+    summary="multi-class hinge: Σ_{i≠y} max(0, margin − ŷ_y + ŷ_i)^p / C",
+    formula=F("ℓₙ = w_y·Σ_{i≠y} max(0, margin − ŷ_y + ŷ_i)^p / C",
+              r"\ell_n = \frac{w_y}{C}\sum_{i \neq y}\max\left(0,\ m - \hat{y}_y + \hat{y}_i\right)^{p}"),
+    derivative_formula=F("∂ℓₙ/∂ŷ_i = w_y·p·mᵢ^(p−1)/C for each violated i ≠ y; ∂ℓₙ/∂ŷ_y = −Σ of those",
+                         r"\frac{\partial \ell_n}{\partial \hat{y}_i} = \frac{w_y\,p\,m_i^{p-1}}{C}\ (m_i > 0),\ \ \frac{\partial \ell_n}{\partial \hat{y}_y} = -\sum_{i \neq y}\frac{\partial \ell_n}{\partial \hat{y}_i}"),
+    properties=props(True, "C⁰ for p = 1, C¹ for p = 2", True, inputs="scores (N, C); targets class indices (N,)",
+                     minimum="0 once the true class wins by the margin"),
+    kink_note="where a violation m_i is exactly 0 its gradient is 0, as PyTorch's kernel (which tests m_i > 0)",
+    plot_range=(-2.0, 3.0),
+    paper="Weston, Watkins, 'Support Vector Machines for Multi-Class Pattern Recognition', ESANN 1999",
+    plot=plot("margin", "score of the true class minus the other (two classes)", "plot_multi_margin"), per="sample",
+    equivalents={
+        "torch": "nn.MultiMarginLoss(p=1, margin=1.0, weight=None) / F.multi_margin_loss",
+        "jax": "none in optax (optax.multiclass_hinge_loss is the Crammer–Singer max over classes, not this sum)",
+        "keras": "keras.losses.CategoricalHinge (one-hot targets, the largest wrong score only: a different loss)",
+    },
+    notes=notes(
+        ["the multi-class SVM loss: zero once the true class wins by the margin",
+         "robust: a wildly wrong score adds linearly (p = 1)"],
+        ["not differentiable where a violation is exactly 0 (p = 1)",
+         "the scale of the scores matters: the margin is in their unit",
+         "dividing by C (PyTorch) rather than counting violations makes it depend on the number of classes"],
+        ["多类支持向量机损失：真实类别的得分领先达到间隔后损失为零",
+         "稳健：严重错误的得分只线性地增加损失（p = 1）"],
+        ["某项违反量恰为 0 处不可导（p = 1）",
+         "得分的尺度有影响：间隔与得分同单位",
+         "（PyTorch）除以 C 而不是违反项的个数，使损失依赖于类别数"],
+    ),
+    corrections=corrections(
+        ["Common mistake: taking this for the Crammer–Singer loss max_i(margin − ŷ_y + ŷ_i): PyTorch sums over the wrong classes and divides by C."],
+        ["常见错误：把它当成 Crammer–Singer 损失 max_i(margin − ŷ_y + ŷ_i)：PyTorch 对所有错误类别求和并除以 C。"],
+    ),
+)
+
+loss(
+    name="dice", aliases=("dice_loss", "soft_dice", "sorensen_dice"), kernel=L + "dice",
+    params=(Param("smooth", 1.0, "s, added to the overlap and to the total: keeps empty masks finite (0 for the plain ratio)",
+                  low=0.0),
+            reduction()),
+    summary="soft Dice 1 − (2Σŷy + s)/(Σŷ + Σy + s) over the last axis (one mask per row)",
+    formula=F("ℓₙ = 1 − (2·Σᵢ ŷᵢyᵢ + s)/(Σᵢ ŷᵢ + Σᵢ yᵢ + s)",
+              r"\ell_n = 1 - \frac{2\sum_i \hat{y}_i y_i + s}{\sum_i \hat{y}_i + \sum_i y_i + s}"),
+    derivative_formula=F("∂ℓₙ/∂ŷᵢ = ((1 − 2yᵢ)·D − N)/D², N = Σ(ŷ + y − 2ŷy), D = Σŷ + Σy + s",
+                         r"\frac{\partial \ell_n}{\partial \hat{y}_i} = \frac{(1 - 2y_i)D - N}{D^{2}}"),
+    range="[0, 1]",
+    properties=props("no", "C∞", False, inputs="probabilities (sigmoid or softmax outputs) and masks, one mask per row",
+                     minimum="0 at ŷ = y for 0/1 masks",
+                     smooth_default="1, the 'smooth Dice' of most segmentation code: an empty prediction of an empty mask "
+                                    "scores 0 instead of 0/0, and one stray pixel in an empty mask costs about its probability, "
+                                    "not a jump to 1; libraries differ: MONAI DiceLoss smooth_nr = smooth_dr = 1e-5, "
+                                    "segmentation_models_pytorch smooth 0 (eps 1e-7 in the denominator), Keras Dice no "
+                                    "smoothing, PaddlePaddle dice_loss epsilon 1e-5, MindSpore DiceLoss 1e-5 in the denominator only"),
+    plot_range=(0.0, 1.0),
+    paper="Milletari, Navab, Ahmadi, 'V-Net: Fully Convolutional Neural Networks for Volumetric Medical Image Segmentation', 3DV 2016",
+    plot=plot("probability", "predicted probability of a one-pixel mask", "plot_dice"), per="sample",
+    equivalents={
+        "torch": "none in torch; monai.losses.DiceLoss (smooth_nr = smooth_dr = 1e-5), "
+                 "segmentation_models_pytorch.losses.DiceLoss (smooth 0, eps 1e-7)",
+        "jax": "none in optax",
+        "keras": "keras.losses.Dice (Keras 3: no smoothing; over all axes unless axis is given)",
+    },
+    notes=notes(
+        ["insensitive to class imbalance: a small foreground counts as much as a large background",
+         "directly optimises the overlap measure that segmentation is judged by"],
+        ["the gradient is noisy for tiny structures and can be unstable early in training; often mixed with ce",
+         "the smoothing constant changes the loss a lot for small or empty masks, and every library picks another",
+         "computed per sample here; some code sums over the whole batch first, which weights large masks more"],
+        ["对类别不平衡不敏感：小前景与大背景同等重要",
+         "直接优化分割评估所用的重叠度"],
+        ["小目标的梯度噪声大，训练初期可能不稳定；常与 ce 混合使用",
+         "平滑常数对小掩码或空掩码影响很大，而各库取值各不相同",
+         "此处按样本计算；有的代码先对整个批次求和，会更偏重大的掩码"],
+    ),
+    corrections=corrections(
+        ["Common mistake: feeding logits; Dice needs probabilities (sigmoid or softmax first).",
+         "The smoothing s appears in the numerator and the denominator; adding it to the denominator only "
+         "(MindSpore, smp's eps) gives a different loss near empty masks."],
+        ["常见错误：直接输入 logits；Dice 需要概率（先做 sigmoid 或 softmax）。",
+         "平滑项 s 同时出现在分子和分母中；只加在分母上（MindSpore，以及 segmentation_models_pytorch 的 eps）在空掩码附近得到不同的损失。"],
     ),
 )

@@ -459,7 +459,7 @@ def _find_corners(fn: _Fn, x, dy) -> list[tuple[float, float]]:
     if not ok.any():
         return []
     spread = np.nanmax(dy) - np.nanmin(dy)
-    if not spread > 0:
+    if not spread > 1e-12 * np.nanmax(np.abs(dy)):  # constant up to rounding (cosine's −1): no corners
         return []
     typical = np.median(d[ok])
     cand = np.flatnonzero(ok & (d > 0.05 * spread) & (d > 20.0 * typical))

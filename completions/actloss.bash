@@ -33,9 +33,12 @@ _actloss_fn() {
         softshrink|soft_shrink) _f=softshrink _k=activation _s=elementwise ;;
         hardshrink|hard_shrink) _f=hardshrink _k=activation _s=elementwise ;;
         identity|linear) _f=identity _k=activation _s=elementwise ;;
+        squared_relu|relu_squared|relu2|squared_relu_primer) _f=squared_relu _k=activation _s=elementwise ;;
+        softcap|soft_cap|logit_softcap|tanh_softcap) _f=softcap _k=activation _s=elementwise ;;
         softmax) _f=softmax _k=activation _s=vector ;;
         log_softmax|logsoftmax) _f=log_softmax _k=activation _s=vector ;;
         softmin) _f=softmin _k=activation _s=vector ;;
+        logsumexp|log_sum_exp|lse|smooth_max) _f=logsumexp _k=activation _s=vector ;;
         sparsemax) _f=sparsemax _k=activation _s=vector ;;
         glu) _f=glu _k=activation _s=glu ;;
         reglu) _f=reglu _k=activation _s=glu ;;
@@ -58,6 +61,11 @@ _actloss_fn() {
         kl|kl_div|kld|kl_divergence|kullback_leibler) _f=kl _k=loss _s=loss ;;
         js|jsd|js_div|jensen_shannon) _f=js _k=loss _s=loss ;;
         cosine|cosine_distance|cosine_embedding|cosine_loss) _f=cosine _k=loss _s=loss ;;
+        quantile|pinball|pinball_loss|quantile_loss) _f=quantile _k=loss _s=loss ;;
+        soft_margin|softmargin|soft_margin_loss|logistic_loss) _f=soft_margin _k=loss _s=loss ;;
+        multilabel_soft_margin|multilabelsoftmargin|multilabel_soft_margin_loss) _f=multilabel_soft_margin _k=loss _s=loss ;;
+        multi_margin|multimargin|multi_margin_loss|multiclass_hinge) _f=multi_margin _k=loss _s=loss ;;
+        dice|dice_loss|soft_dice|sorensen_dice) _f=dice _k=loss _s=loss ;;
         *) _f= _k= _s= ;;
     esac
 }
@@ -78,9 +86,11 @@ _actloss_params() {
         hardtanh) _po='--min-val --max-val' ;;
         softshrink) _po='--lambd --lambda' ;;
         hardshrink) _po='--lambd --lambda' ;;
+        softcap) _po='--cap' ;;
         softmax) _po='--temperature --t' ;;
         log_softmax) _po='--temperature --t' ;;
         softmin) _po='--temperature --t' ;;
+        logsumexp) _po='--temperature --t' ;;
         sparsemax) _po='--temperature --t' ;;
         geglu) _po='--approximate' ;;
         swiglu) _po='--beta' ;;
@@ -94,13 +104,18 @@ _actloss_params() {
         poisson_nll) _po='--log-input --full --eps --reduction' ;;
         hinge) _po='--reduction' ;;
         squared_hinge) _po='--reduction' ;;
-        bce) _po='--logits --reduction' ;;
+        bce) _po='--logits --pos-weight --reduction' ;;
         focal) _po='--gamma --alpha --logits --reduction' ;;
-        ce) _po='--logits --label-smoothing --weight --reduction' ;;
-        nll) _po='--weight --reduction' ;;
-        kl) _po='--reduction' ;;
-        js) _po='--reduction' ;;
+        ce) _po='--logits --label-smoothing --weight --ignore-index --normalize --reduction' ;;
+        nll) _po='--weight --ignore-index --reduction' ;;
+        kl) _po='--normalize --reduction' ;;
+        js) _po='--normalize --reduction' ;;
         cosine) _po='--reduction' ;;
+        quantile) _po='--tau --reduction' ;;
+        soft_margin) _po='--reduction' ;;
+        multilabel_soft_margin) _po='--weight --reduction' ;;
+        multi_margin) _po='--p --margin --weight --reduction' ;;
+        dice) _po='--smooth --reduction' ;;
         *) _po= ;;
     esac
 }
@@ -109,7 +124,7 @@ _actloss_param_choices() {
     # $1: canonical name, $2: option -> _c its choices
     case "$1 $2" in
         'gelu --approximate'|'geglu --approximate') _c='none tanh' ;;
-        'mse --reduction'|'l1 --reduction'|'l2 --reduction'|'huber --reduction'|'smooth_l1 --reduction'|'log_cosh --reduction'|'gaussian_nll --reduction'|'poisson_nll --reduction'|'hinge --reduction'|'squared_hinge --reduction'|'bce --reduction'|'focal --reduction'|'ce --reduction'|'nll --reduction'|'js --reduction'|'cosine --reduction') _c='mean sum none' ;;
+        'mse --reduction'|'l1 --reduction'|'l2 --reduction'|'huber --reduction'|'smooth_l1 --reduction'|'log_cosh --reduction'|'gaussian_nll --reduction'|'poisson_nll --reduction'|'hinge --reduction'|'squared_hinge --reduction'|'bce --reduction'|'focal --reduction'|'ce --reduction'|'nll --reduction'|'js --reduction'|'cosine --reduction'|'quantile --reduction'|'soft_margin --reduction'|'multilabel_soft_margin --reduction'|'multi_margin --reduction'|'dice --reduction') _c='mean sum none' ;;
         'kl --reduction') _c='mean sum none batchmean' ;;
         *) _c= ;;
     esac
@@ -208,13 +223,13 @@ _actloss_names_of() {
     local k
     for k in $1; do
         case $k in
-            activation) _names+=' sigmoid tanh softsign hardsigmoid log_sigmoid sparse_sigmoid relu relu6 leaky_relu prelu rrelu elu selu celu threshold gelu quick_gelu silu mish softplus squareplus sparse_plus hardtanh hardswish tanhshrink softshrink hardshrink identity softmax log_softmax softmin sparsemax glu reglu geglu swiglu' _aliases+=' logistic lrelu swish hard_silu linear' _variants+=' hard_sigmoid logsigmoid leakyrelu quickgelu hard_tanh hard_swish hardsilu soft_shrink hard_shrink logsoftmax' ;;
-            loss) _names+=' mse l1 l2 huber smooth_l1 log_cosh gaussian_nll poisson_nll hinge squared_hinge bce focal ce nll kl js cosine' _aliases+=' mean_squared_error squared_error mae mean_absolute_error l1_loss sse sum_squared_error l2_loss huber_loss gaussian_nll_loss poisson poisson_nll_loss hinge_loss binary_cross_entropy log_loss focal_loss sigmoid_focal sigmoid_focal_loss cross_entropy categorical_crossentropy sparse_categorical_crossentropy softmax_cross_entropy nll_loss negative_log_likelihood kl_div kld kl_divergence kullback_leibler jsd js_div jensen_shannon cosine_distance cosine_embedding cosine_loss' _variants+=' smoothl1 logcosh gaussiannll poissonnll squaredhinge binary_crossentropy crossentropy categorical_cross_entropy' ;;
+            activation) _names+=' sigmoid tanh softsign hardsigmoid log_sigmoid sparse_sigmoid relu relu6 leaky_relu prelu rrelu elu selu celu threshold gelu quick_gelu silu mish softplus squareplus sparse_plus hardtanh hardswish tanhshrink softshrink hardshrink identity squared_relu softcap softmax log_softmax softmin logsumexp sparsemax glu reglu geglu swiglu' _aliases+=' logistic lrelu swish hard_silu linear relu_squared relu2 squared_relu_primer logit_softcap tanh_softcap lse smooth_max' _variants+=' hard_sigmoid logsigmoid leakyrelu quickgelu hard_tanh hard_swish hardsilu soft_shrink hard_shrink soft_cap logsoftmax log_sum_exp' ;;
+            loss) _names+=' mse l1 l2 huber smooth_l1 log_cosh gaussian_nll poisson_nll hinge squared_hinge bce focal ce nll kl js cosine quantile soft_margin multilabel_soft_margin multi_margin dice' _aliases+=' mean_squared_error squared_error mae mean_absolute_error l1_loss sse sum_squared_error l2_loss huber_loss gaussian_nll_loss poisson poisson_nll_loss hinge_loss binary_cross_entropy log_loss focal_loss sigmoid_focal sigmoid_focal_loss cross_entropy categorical_crossentropy sparse_categorical_crossentropy softmax_cross_entropy nll_loss negative_log_likelihood kl_div kld kl_divergence kullback_leibler jsd js_div jensen_shannon cosine_distance cosine_embedding cosine_loss pinball pinball_loss quantile_loss soft_margin_loss logistic_loss multilabel_soft_margin_loss multi_margin_loss multiclass_hinge dice_loss soft_dice sorensen_dice' _variants+=' smoothl1 logcosh gaussiannll poissonnll squaredhinge binary_crossentropy crossentropy categorical_cross_entropy softmargin multilabelsoftmargin multimargin' ;;
         esac
     done
 }
 
-_actloss_flags=' --full --log-input --logits '
+_actloss_flags=' --full --log-input --logits --normalize '
 _actloss_commands='eval grad loss list info check plot completion'
 _actloss_root_options='--version -V --help -h'
 _actloss_kind_commands=' loss:loss '

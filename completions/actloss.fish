@@ -60,12 +60,18 @@ function __actloss_fn --description 'canonical name, kind and shape of a typed n
             printf '%s\n' hardshrink activation elementwise
         case identity linear
             printf '%s\n' identity activation elementwise
+        case squared_relu relu_squared relu2 squared_relu_primer
+            printf '%s\n' squared_relu activation elementwise
+        case softcap soft_cap logit_softcap tanh_softcap
+            printf '%s\n' softcap activation elementwise
         case softmax
             printf '%s\n' softmax activation vector
         case log_softmax logsoftmax
             printf '%s\n' log_softmax activation vector
         case softmin
             printf '%s\n' softmin activation vector
+        case logsumexp log_sum_exp lse smooth_max
+            printf '%s\n' logsumexp activation vector
         case sparsemax
             printf '%s\n' sparsemax activation vector
         case glu
@@ -110,6 +116,16 @@ function __actloss_fn --description 'canonical name, kind and shape of a typed n
             printf '%s\n' js loss loss
         case cosine cosine_distance cosine_embedding cosine_loss
             printf '%s\n' cosine loss loss
+        case quantile pinball pinball_loss quantile_loss
+            printf '%s\n' quantile loss loss
+        case soft_margin softmargin soft_margin_loss logistic_loss
+            printf '%s\n' soft_margin loss loss
+        case multilabel_soft_margin multilabelsoftmargin multilabel_soft_margin_loss
+            printf '%s\n' multilabel_soft_margin loss loss
+        case multi_margin multimargin multi_margin_loss multiclass_hinge
+            printf '%s\n' multi_margin loss loss
+        case dice dice_loss soft_dice sorensen_dice
+            printf '%s\n' dice loss loss
     end
 end
 
@@ -141,11 +157,15 @@ function __actloss_params --description 'parameter options of a function: option
             printf '%s\t%s\n' '--lambd' 'half-width λ ≥ 0 of the dead zone' '--lambda' 'half-width λ ≥ 0 of the dead zone'
         case hardshrink
             printf '%s\t%s\n' '--lambd' 'half-width λ ≥ 0 of the dead zone' '--lambda' 'half-width λ ≥ 0 of the dead zone'
+        case softcap
+            printf '%s\t%s\n' '--cap' 'c: the outputs stay inside (−c, c) (Gemma 2: 30 for the final logits, 50 for attention scores)'
         case softmax
             printf '%s\t%s\n' '--temperature' 'temperature T > 0: the input is divided by T' '--t' 'temperature T > 0: the input is divided by T'
         case log_softmax
             printf '%s\t%s\n' '--temperature' 'temperature T > 0: the input is divided by T' '--t' 'temperature T > 0: the input is divided by T'
         case softmin
+            printf '%s\t%s\n' '--temperature' 'temperature T > 0: the input is divided by T' '--t' 'temperature T > 0: the input is divided by T'
+        case logsumexp
             printf '%s\t%s\n' '--temperature' 'temperature T > 0: the input is divided by T' '--t' 'temperature T > 0: the input is divided by T'
         case sparsemax
             printf '%s\t%s\n' '--temperature' 'temperature T > 0: the input is divided by T' '--t' 'temperature T > 0: the input is divided by T'
@@ -174,19 +194,29 @@ function __actloss_params --description 'parameter options of a function: option
         case squared_hinge
             printf '%s\t%s\n' '--reduction' 'mean over all elements; sum; or none, one loss per element'
         case bce
-            printf '%s\t%s\n' '--logits' 'pred holds raw scores (logits), not probabilities' '--reduction' 'mean over all elements; sum; or none, one loss per element'
+            printf '%s\t%s\n' '--logits' 'pred holds raw scores (logits), not probabilities' '--pos-weight' 'with --logits: one weight per class (last axis) for the positive term, as BCEWithLogitsLoss\'s pos_weight (default: none)' '--reduction' 'mean over all elements; sum; or none, one loss per element'
         case focal
             printf '%s\t%s\n' '--gamma' 'focusing exponent γ (0 gives α-weighted bce)' '--alpha' 'weight α of the positive class, 1 − α of the negative; −1 turns it off' '--logits' 'pred holds raw scores (logits), not probabilities' '--reduction' 'mean over all elements; sum; or none, one loss per element'
         case ce
-            printf '%s\t%s\n' '--logits' 'pred holds raw scores (logits), not probabilities' '--label-smoothing' 'ε: mix the target with the uniform distribution, as PyTorch' '--weight' 'one weight per class, as PyTorch\'s weight (default: all 1)' '--reduction' 'mean over samples, the rows of the last axis; sum; or none, one loss per sample'
+            printf '%s\t%s\n' '--logits' 'pred holds raw scores (logits), not probabilities' '--label-smoothing' 'ε: mix the target with the uniform distribution, as PyTorch' '--weight' 'one weight per class, as PyTorch\'s weight (default: all 1)' '--ignore-index' 'samples whose target is this class index are skipped and not counted in the mean, as PyTorch' '--normalize' 'divide each of the probability rows of pred and target by its sum first (for rows that sum to 1 only after rounding)' '--reduction' 'mean over samples, the rows of the last axis; sum; or none, one loss per sample'
         case nll
-            printf '%s\t%s\n' '--weight' 'one weight per class, as PyTorch\'s weight (default: all 1)' '--reduction' 'mean over samples, the rows of the last axis; sum; or none, one loss per sample'
+            printf '%s\t%s\n' '--weight' 'one weight per class, as PyTorch\'s weight (default: all 1)' '--ignore-index' 'samples whose target is this class index are skipped and not counted in the mean, as PyTorch' '--reduction' 'mean over samples, the rows of the last axis; sum; or none, one loss per sample'
         case kl
-            printf '%s\t%s\n' '--reduction' 'mean over samples, the rows of the last axis; sum; or none, one loss per sample'
+            printf '%s\t%s\n' '--normalize' 'divide each of the rows of pred and target by its sum first (for rows that sum to 1 only after rounding)' '--reduction' 'mean over samples, the rows of the last axis; sum; or none, one loss per sample'
         case js
-            printf '%s\t%s\n' '--reduction' 'mean over samples, the rows of the last axis; sum; or none, one loss per sample'
+            printf '%s\t%s\n' '--normalize' 'divide each of the rows of pred and target by its sum first (for rows that sum to 1 only after rounding)' '--reduction' 'mean over samples, the rows of the last axis; sum; or none, one loss per sample'
         case cosine
             printf '%s\t%s\n' '--reduction' 'mean over samples, the rows of the last axis; sum; or none, one loss per sample'
+        case quantile
+            printf '%s\t%s\n' '--tau' 'τ: the quantile to estimate (0.5 is the median, half the absolute error)' '--reduction' 'mean over all elements; sum; or none, one loss per element'
+        case soft_margin
+            printf '%s\t%s\n' '--reduction' 'mean over all elements; sum; or none, one loss per element'
+        case multilabel_soft_margin
+            printf '%s\t%s\n' '--weight' 'one weight per class, as PyTorch\'s weight (default: all 1)' '--reduction' 'mean over samples, the rows of the last axis; sum; or none, one loss per sample'
+        case multi_margin
+            printf '%s\t%s\n' '--p' 'exponent of the margin violations: 1 or 2, as PyTorch' '--margin' 'the margin the true class must win by' '--weight' 'one weight per class, as PyTorch\'s weight (default: all 1)' '--reduction' 'mean over samples, the rows of the last axis; sum; or none, one loss per sample'
+        case dice
+            printf '%s\t%s\n' '--smooth' 's, added to the overlap and to the total: keeps empty masks finite (0 for the plain ratio)' '--reduction' 'mean over samples, the rows of the last axis; sum; or none, one loss per sample'
     end
 end
 
@@ -194,7 +224,7 @@ function __actloss_param_choices --description 'choices of a parameter option of
     switch "$argv[1] $argv[2]"
         case 'gelu --approximate' 'geglu --approximate'
             printf '%s\n' none tanh
-        case 'mse --reduction' 'l1 --reduction' 'l2 --reduction' 'huber --reduction' 'smooth_l1 --reduction' 'log_cosh --reduction' 'gaussian_nll --reduction' 'poisson_nll --reduction' 'hinge --reduction' 'squared_hinge --reduction' 'bce --reduction' 'focal --reduction' 'ce --reduction' 'nll --reduction' 'js --reduction' 'cosine --reduction'
+        case 'mse --reduction' 'l1 --reduction' 'l2 --reduction' 'huber --reduction' 'smooth_l1 --reduction' 'log_cosh --reduction' 'gaussian_nll --reduction' 'poisson_nll --reduction' 'hinge --reduction' 'squared_hinge --reduction' 'bce --reduction' 'focal --reduction' 'ce --reduction' 'nll --reduction' 'js --reduction' 'cosine --reduction' 'quantile --reduction' 'soft_margin --reduction' 'multilabel_soft_margin --reduction' 'multi_margin --reduction' 'dice --reduction'
             printf '%s\n' mean sum none
         case 'kl --reduction'
             printf '%s\n' mean sum none batchmean
@@ -202,7 +232,7 @@ function __actloss_param_choices --description 'choices of a parameter option of
 end
 
 function __actloss_flags --description 'parameter options that are switches'
-    printf '%s\n' --full --log-input --logits
+    printf '%s\n' --full --log-input --logits --normalize
 end
 
 function __actloss_kind_commands --description 'kinds of function that name a command: kind:command'
@@ -388,17 +418,17 @@ end
 function __actloss_names --description 'function names of a tier (name, alias, variant) and kind: name<TAB>description'
     switch "$argv[1] $argv[2]"
         case 'name activation'
-            printf '%s\t%s\n' 'sigmoid' 'logistic function 1/(1+e^-x)' 'tanh' 'hyperbolic tangent' 'softsign' 'x/(1+|x|)' 'hardsigmoid' 'piecewise-linear sigmoid relu6(x+3)/6' 'log_sigmoid' 'log σ(x) = −softplus(−x)' 'sparse_sigmoid' '(hardtanh(x)+1)/2, the sparsemax of [x, 0]' 'relu' 'max(0, x)' 'relu6' 'min(max(0, x), 6)' 'leaky_relu' 'x for x > 0, αx otherwise' 'prelu' 'leaky ReLU with a learnable slope (initial 0.25)' 'rrelu' 'randomized leaky ReLU, inference form: slope (lower+upper)/2' 'elu' 'x for x > 0, α(e^x − 1) otherwise' 'selu' 'scaled ELU with the self-normalising constants λ, α' 'celu' 'continuously differentiable ELU: max(0,x) + min(0, α(e^(x/α) − 1))' 'threshold' 'x for x > threshold, value otherwise' 'gelu' 'Gaussian error linear unit x·Φ(x)' 'quick_gelu' 'x·σ(1.702x), the sigmoid approximation of GELU (CLIP)' 'silu' 'x·σ(βx) (SiLU for β = 1)' 'mish' 'x·tanh(softplus(x))' 'softplus' '(1/β)·log(1 + e^(βx)), exact for all x' 'squareplus' '(x + √(x² + b))/2, an algebraic softplus' 'sparse_plus' '0, (x+1)²/4, x on x ≤ −1, |x| < 1, x ≥ 1' 'hardtanh' 'clip(x, min_val, max_val)' 'hardswish' 'x·relu6(x+3)/6' 'tanhshrink' 'x − tanh(x)' 'softshrink' 'x − λ for x > λ, x + λ for x < −λ, else 0' 'hardshrink' 'x for |x| > λ, else 0' 'identity' 'x' 'softmax' 'e^(x_i/T) / Σ_j e^(x_j/T) over each vector' 'log_softmax' 'log of softmax, x_i/T − logΣ_j e^(x_j/T)' 'softmin' 'softmax(−x/T)' 'sparsemax' 'Euclidean projection of x/T onto the probability simplex' 'glu' 'a ⊗ σ(b) for x = [a, b] split in halves' 'reglu' 'a ⊗ relu(b) for x = [a, b]' 'geglu' 'a ⊗ gelu(b) for x = [a, b]' 'swiglu' 'a ⊗ swish(b) for x = [a, b] (Shazeer 2020)'
+            printf '%s\t%s\n' 'sigmoid' 'logistic function 1/(1+e^-x)' 'tanh' 'hyperbolic tangent' 'softsign' 'x/(1+|x|)' 'hardsigmoid' 'piecewise-linear sigmoid relu6(x+3)/6' 'log_sigmoid' 'log σ(x) = −softplus(−x)' 'sparse_sigmoid' '(hardtanh(x)+1)/2, the sparsemax of [x, 0]' 'relu' 'max(0, x)' 'relu6' 'min(max(0, x), 6)' 'leaky_relu' 'x for x > 0, αx otherwise' 'prelu' 'leaky ReLU with a learnable slope (initial 0.25)' 'rrelu' 'randomized leaky ReLU, inference form: slope (lower+upper)/2' 'elu' 'x for x > 0, α(e^x − 1) otherwise' 'selu' 'scaled ELU with the self-normalising constants λ, α' 'celu' 'continuously differentiable ELU: max(0,x) + min(0, α(e^(x/α) − 1))' 'threshold' 'x for x > threshold, value otherwise' 'gelu' 'Gaussian error linear unit x·Φ(x)' 'quick_gelu' 'x·σ(1.702x), the sigmoid approximation of GELU (CLIP)' 'silu' 'x·σ(βx) (SiLU for β = 1)' 'mish' 'x·tanh(softplus(x))' 'softplus' '(1/β)·log(1 + e^(βx)), exact for all x' 'squareplus' '(x + √(x² + b))/2, an algebraic softplus' 'sparse_plus' '0, (x+1)²/4, x on x ≤ −1, |x| < 1, x ≥ 1' 'hardtanh' 'clip(x, min_val, max_val)' 'hardswish' 'x·relu6(x+3)/6' 'tanhshrink' 'x − tanh(x)' 'softshrink' 'x − λ for x > λ, x + λ for x < −λ, else 0' 'hardshrink' 'x for |x| > λ, else 0' 'identity' 'x' 'squared_relu' 'relu(x)² = max(0, x)²' 'softcap' 'c·tanh(x/c): logit soft-capping, ≈ x for |x| ≪ c, never beyond ±c' 'softmax' 'e^(x_i/T) / Σ_j e^(x_j/T) over each vector' 'log_softmax' 'log of softmax, x_i/T − logΣ_j e^(x_j/T)' 'softmin' 'softmax(−x/T)' 'logsumexp' 'T·log Σ_i e^(x_i/T): one number per vector, a smooth maximum; its gradient is the softmax' 'sparsemax' 'Euclidean projection of x/T onto the probability simplex' 'glu' 'a ⊗ σ(b) for x = [a, b] split in halves' 'reglu' 'a ⊗ relu(b) for x = [a, b]' 'geglu' 'a ⊗ gelu(b) for x = [a, b]' 'swiglu' 'a ⊗ swish(b) for x = [a, b] (Shazeer 2020)'
         case 'alias activation'
-            printf '%s\t%s\n' 'logistic' 'alias of sigmoid' 'lrelu' 'alias of leaky_relu' 'swish' 'alias of silu' 'hard_silu' 'alias of hardswish' 'linear' 'alias of identity'
+            printf '%s\t%s\n' 'logistic' 'alias of sigmoid' 'lrelu' 'alias of leaky_relu' 'swish' 'alias of silu' 'hard_silu' 'alias of hardswish' 'linear' 'alias of identity' 'relu_squared' 'alias of squared_relu' 'relu2' 'alias of squared_relu' 'squared_relu_primer' 'alias of squared_relu' 'logit_softcap' 'alias of softcap' 'tanh_softcap' 'alias of softcap' 'lse' 'alias of logsumexp' 'smooth_max' 'alias of logsumexp'
         case 'variant activation'
-            printf '%s\t%s\n' 'hard_sigmoid' 'alias of hardsigmoid' 'logsigmoid' 'alias of log_sigmoid' 'leakyrelu' 'alias of leaky_relu' 'quickgelu' 'alias of quick_gelu' 'hard_tanh' 'alias of hardtanh' 'hard_swish' 'alias of hardswish' 'hardsilu' 'alias of hardswish' 'soft_shrink' 'alias of softshrink' 'hard_shrink' 'alias of hardshrink' 'logsoftmax' 'alias of log_softmax'
+            printf '%s\t%s\n' 'hard_sigmoid' 'alias of hardsigmoid' 'logsigmoid' 'alias of log_sigmoid' 'leakyrelu' 'alias of leaky_relu' 'quickgelu' 'alias of quick_gelu' 'hard_tanh' 'alias of hardtanh' 'hard_swish' 'alias of hardswish' 'hardsilu' 'alias of hardswish' 'soft_shrink' 'alias of softshrink' 'hard_shrink' 'alias of hardshrink' 'soft_cap' 'alias of softcap' 'logsoftmax' 'alias of log_softmax' 'log_sum_exp' 'alias of logsumexp'
         case 'name loss'
-            printf '%s\t%s\n' 'mse' 'mean squared error (1/n)·Σ(ŷ − y)²' 'l1' 'mean absolute error (1/n)·Σ|ŷ − y|' 'l2' 'sum of squared errors Σ(ŷ − y)²' 'huber' 'quadratic for small errors, linear beyond δ' 'smooth_l1' 'Huber divided by β: ½r²/β for |r| < β, |r| − ½β otherwise' 'log_cosh' 'log(cosh(ŷ − y)): ½r² near 0, |r| − log 2 far away' 'gaussian_nll' 'Gaussian negative log-likelihood ½(log σ² + (ŷ − y)²/σ²)' 'poisson_nll' 'Poisson negative log-likelihood e^ŷ − y·ŷ (ŷ = log rate)' 'hinge' 'max(0, 1 − y·ŷ), labels −1/1 (0/1 mapped)' 'squared_hinge' 'max(0, 1 − y·ŷ)², labels −1/1 (0/1 mapped)' 'bce' 'binary cross-entropy −[y log p + (1 − y) log(1 − p)]; probabilities, or logits with --logits' 'focal' 'sigmoid focal loss α_t·(1 − p_t)^γ·bce: down-weights easy examples' 'ce' 'cross-entropy −Σ y log ŷ; probabilities or logits, class indices or distributions' 'nll' 'negative log-likelihood −ŷ[class] of log-probabilities (log_softmax output)' 'kl' 'KL divergence KL(target ‖ pred) = Σ y log(y/ŷ), averaged over samples' 'js' 'Jensen–Shannon divergence ½KL(y‖m) + ½KL(ŷ‖m), m = (y + ŷ)/2' 'cosine' '1 − cosine similarity of pred and target along the last axis'
+            printf '%s\t%s\n' 'mse' 'mean squared error (1/n)·Σ(ŷ − y)²' 'l1' 'mean absolute error (1/n)·Σ|ŷ − y|' 'l2' 'sum of squared errors Σ(ŷ − y)²' 'huber' 'quadratic for small errors, linear beyond δ' 'smooth_l1' 'Huber divided by β: ½r²/β for |r| < β, |r| − ½β otherwise' 'log_cosh' 'log(cosh(ŷ − y)): ½r² near 0, |r| − log 2 far away' 'gaussian_nll' 'Gaussian negative log-likelihood ½(log σ² + (ŷ − y)²/σ²)' 'poisson_nll' 'Poisson negative log-likelihood e^ŷ − y·ŷ (ŷ = log rate)' 'hinge' 'max(0, 1 − y·ŷ), labels −1/1 (0/1 mapped)' 'squared_hinge' 'max(0, 1 − y·ŷ)², labels −1/1 (0/1 mapped)' 'bce' 'binary cross-entropy −[y log p + (1 − y) log(1 − p)]; probabilities, or logits with --logits' 'focal' 'sigmoid focal loss α_t·(1 − p_t)^γ·bce: down-weights easy examples' 'ce' 'cross-entropy −Σ y log ŷ; probabilities or logits, class indices or distributions' 'nll' 'negative log-likelihood −ŷ[class] of log-probabilities (log_softmax output)' 'kl' 'KL divergence KL(target ‖ pred) = Σ y log(y/ŷ), averaged over samples' 'js' 'Jensen–Shannon divergence ½KL(y‖m) + ½KL(ŷ‖m), m = (y + ŷ)/2' 'cosine' '1 − cosine similarity of pred and target along the last axis' 'quantile' 'pinball loss max(τr, (τ − 1)r), r = y − ŷ: regression to the τ-quantile' 'soft_margin' 'log(1 + exp(−y·ŷ)), labels −1/1 (0/1 mapped): the logistic loss' 'multilabel_soft_margin' 'binary cross-entropy on logits per class, averaged over the classes, then over the samples' 'multi_margin' 'multi-class hinge: Σ_{i≠y} max(0, margin − ŷ_y + ŷ_i)^p / C' 'dice' 'soft Dice 1 − (2Σŷy + s)/(Σŷ + Σy + s) over the last axis (one mask per row)'
         case 'alias loss'
-            printf '%s\t%s\n' 'mean_squared_error' 'alias of mse' 'squared_error' 'alias of mse' 'mae' 'alias of l1' 'mean_absolute_error' 'alias of l1' 'l1_loss' 'alias of l1' 'sse' 'alias of l2' 'sum_squared_error' 'alias of l2' 'l2_loss' 'alias of l2' 'huber_loss' 'alias of huber' 'gaussian_nll_loss' 'alias of gaussian_nll' 'poisson' 'alias of poisson_nll' 'poisson_nll_loss' 'alias of poisson_nll' 'hinge_loss' 'alias of hinge' 'binary_cross_entropy' 'alias of bce' 'log_loss' 'alias of bce' 'focal_loss' 'alias of focal' 'sigmoid_focal' 'alias of focal' 'sigmoid_focal_loss' 'alias of focal' 'cross_entropy' 'alias of ce' 'categorical_crossentropy' 'alias of ce' 'sparse_categorical_crossentropy' 'alias of ce' 'softmax_cross_entropy' 'alias of ce' 'nll_loss' 'alias of nll' 'negative_log_likelihood' 'alias of nll' 'kl_div' 'alias of kl' 'kld' 'alias of kl' 'kl_divergence' 'alias of kl' 'kullback_leibler' 'alias of kl' 'jsd' 'alias of js' 'js_div' 'alias of js' 'jensen_shannon' 'alias of js' 'cosine_distance' 'alias of cosine' 'cosine_embedding' 'alias of cosine' 'cosine_loss' 'alias of cosine'
+            printf '%s\t%s\n' 'mean_squared_error' 'alias of mse' 'squared_error' 'alias of mse' 'mae' 'alias of l1' 'mean_absolute_error' 'alias of l1' 'l1_loss' 'alias of l1' 'sse' 'alias of l2' 'sum_squared_error' 'alias of l2' 'l2_loss' 'alias of l2' 'huber_loss' 'alias of huber' 'gaussian_nll_loss' 'alias of gaussian_nll' 'poisson' 'alias of poisson_nll' 'poisson_nll_loss' 'alias of poisson_nll' 'hinge_loss' 'alias of hinge' 'binary_cross_entropy' 'alias of bce' 'log_loss' 'alias of bce' 'focal_loss' 'alias of focal' 'sigmoid_focal' 'alias of focal' 'sigmoid_focal_loss' 'alias of focal' 'cross_entropy' 'alias of ce' 'categorical_crossentropy' 'alias of ce' 'sparse_categorical_crossentropy' 'alias of ce' 'softmax_cross_entropy' 'alias of ce' 'nll_loss' 'alias of nll' 'negative_log_likelihood' 'alias of nll' 'kl_div' 'alias of kl' 'kld' 'alias of kl' 'kl_divergence' 'alias of kl' 'kullback_leibler' 'alias of kl' 'jsd' 'alias of js' 'js_div' 'alias of js' 'jensen_shannon' 'alias of js' 'cosine_distance' 'alias of cosine' 'cosine_embedding' 'alias of cosine' 'cosine_loss' 'alias of cosine' 'pinball' 'alias of quantile' 'pinball_loss' 'alias of quantile' 'quantile_loss' 'alias of quantile' 'soft_margin_loss' 'alias of soft_margin' 'logistic_loss' 'alias of soft_margin' 'multilabel_soft_margin_loss' 'alias of multilabel_soft_margin' 'multi_margin_loss' 'alias of multi_margin' 'multiclass_hinge' 'alias of multi_margin' 'dice_loss' 'alias of dice' 'soft_dice' 'alias of dice' 'sorensen_dice' 'alias of dice'
         case 'variant loss'
-            printf '%s\t%s\n' 'smoothl1' 'alias of smooth_l1' 'logcosh' 'alias of log_cosh' 'gaussiannll' 'alias of gaussian_nll' 'poissonnll' 'alias of poisson_nll' 'squaredhinge' 'alias of squared_hinge' 'binary_crossentropy' 'alias of bce' 'crossentropy' 'alias of ce' 'categorical_cross_entropy' 'alias of ce'
+            printf '%s\t%s\n' 'smoothl1' 'alias of smooth_l1' 'logcosh' 'alias of log_cosh' 'gaussiannll' 'alias of gaussian_nll' 'poissonnll' 'alias of poisson_nll' 'squaredhinge' 'alias of squared_hinge' 'binary_crossentropy' 'alias of bce' 'crossentropy' 'alias of ce' 'categorical_cross_entropy' 'alias of ce' 'softmargin' 'alias of soft_margin' 'multilabelsoftmargin' 'alias of multilabel_soft_margin' 'multimargin' 'alias of multi_margin'
     end
 end
 

@@ -200,6 +200,22 @@ register("sparse_sigmoid",
 
 # --- ReLU family ------------------------------------------------------------
 register("relu", lambda x: x if x > 0 else Z, lambda x: mp.mpf(1) if x > 0 else Z)
+register("squared_relu", lambda x: x * x if x > 0 else Z, lambda x: 2 * x if x > 0 else Z,
+         points=lambda: (1.3e154, 1.35e154, 1.4e154, 1e-160, 1e-170))
+def _softcap(x, cap=30.0):
+    """c·tanh(x/c) with the bits to keep c - c·tanh(x/c) ~ 2c·e^(-2|x/c|) (30 - 1e-710 is not 30)."""
+    c = mp.mpf(cap)
+    u = x / c
+    if abs(u) > 2000:  # c·(1 - 2e^(-2|u|)) to first order: just inside ±c, at the bits that show it
+        with mp.workprec(8200):
+            return mp.sign(u) * (c - 2 * c * mp.exp(-2 * abs(u)) if abs(u) < 2800 else c - c * mp.mpf(2) ** -8000)
+    with mp.workprec(max(mp.prec, int(abs(u) * 3) + 64)):
+        return c * mp.tanh(u)
+
+
+register("softcap", _softcap, lambda x, cap=30.0: mp.sech(x / cap) ** 2,
+         points=lambda **p: (600.0, -600.0, 30.0, 1e4, 1e5, 11000.0, 1e-300),
+         param_sets=({"cap": 50.0}, {"cap": 1.0}, {"cap": 0.1}, {"cap": 1e-3}))
 register("relu6", lambda x: min(max(x, Z), mp.mpf(6)), lambda x: mp.mpf(1) if 0 < x < 6 else Z)
 
 
@@ -470,3 +486,6 @@ add_second("squareplus", _squareplus_second)
 add_second("sparse_plus", lambda x: mp.mpf(1) / 2 if -1 < x < 1 else Z)
 add_second("hardswish", lambda x: mp.mpf(1) / 3 if -3 < x < 3 else Z)
 add_second("tanhshrink", lambda x: 2 * mp.tanh(x) * mp.sech(x) ** 2)
+add_second("squared_relu", lambda x, **p: mp.mpf(2) if x > 0 else Z)  # 0 at the kink, as relu'(0) = 0
+add_second("softcap", lambda x, cap=30.0: -2 * mp.tanh(x / cap) * mp.sech(x / cap) ** 2 / cap,
+           zeros2=lambda **p: (0.0,))

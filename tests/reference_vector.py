@@ -131,6 +131,26 @@ def log_softmax(x, T=1.0):
         return [di - L for di in d]
 
 
+def logsumexp(x, T=1.0):
+    """[T·log Σ e^(x_i/T)]: +inf with a +inf entry, -inf for a row of only -inf, nan with a nan."""
+    if any(math.isnan(v) for v in x):
+        return [NAN]
+    if all(v == -math.inf for v in x):
+        return [-mp.inf]
+    if any(v == math.inf for v in x):
+        return [mp.inf]
+    with mp.workprec(PREC):
+        fin = [v for v in x if math.isfinite(v)]
+        xm = mpf(max(fin))
+        d, _, _, others = _soft_parts(x, T)
+        return [xm + mpf(T) * mp.log1p(others[d.index(0)])]  # log D = log1p(the non-maximal terms)
+
+
+def logsumexp_jac(x, T=1.0):
+    """The 1 × n Jacobian: softmax(x/T)."""
+    return [softmax(x, T)]
+
+
 def softmin(x, T=1.0):
     return softmax([-v for v in x], T)
 

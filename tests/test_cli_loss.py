@@ -117,7 +117,7 @@ def test_json_states_conventions():
     assert obj["description"] == "probabilities, class indices, mean over 2 samples"
     assert obj["values"] == [-math.log(0.9), -math.log(0.8)]
     assert obj["target"] == [1, 0] and obj["pred"] == [[0.1, 0.9], [0.8, 0.2]]
-    assert obj["parameters"] == {"logits": False, "label_smoothing": 0.0, "weight": None}
+    assert obj["parameters"] == {"logits": False, "label_smoothing": 0.0, "weight": None, "ignore_index": -100, "normalize": False}
     assert near(str(obj["value"]), (-mp.log(mp.mpf("0.9")) - mp.log(mp.mpf("0.8"))) / 2)
     g = json.loads(ok("grad", "ce", "--logits", "--pred", "[[1000,-1000]]", "--target", "1", "--format=json"))
     assert g["quantity"] == "gradient" and g["gradient"] == [[1.0, -1.0]]
@@ -197,7 +197,7 @@ def test_negative_numbers_need_no_quoting():
     (["loss", "ce", "--pred", "0.1,0.9"], "missing --target: usage: actloss loss ce --pred P --target T"),
     (["loss", "mse"], "missing --pred and --target"),
     (["loss", "ce", "--pred", "0.1,0.6;0.8,0.2", "--target", "1,0"],
-     "pred rows must sum to 1 (row 1 sums to 0.7); pass --logits if these are raw scores"),
+     "pred rows must sum to 1 (row 1 sums to 0.7; --normalize divides each row by its sum); pass --logits if these are raw scores"),
     (["loss", "ce", "--pred", "2,-1;0.5,0.5", "--target", "0,1"], "pred holds 2 (row 1), outside [0, 1]; pass --logits if these are raw scores"),
     (["loss", "mse", "--pred", "1,2,3;4,5,6", "--target", "1,2"], "expected pred and target of the same shape, got (2, 3) and (2,)"),
     (["loss", "ce", "--pred", "0.1,0.9;0.8,0.2", "--target", "1,0,1"],
@@ -207,7 +207,7 @@ def test_negative_numbers_need_no_quoting():
     (["loss", "cee", "--pred", "1", "--target", "1"], "unknown loss 'cee'; did you mean 'ce', 'bce'?"),
     (["loss", "relu", "--pred", "1", "--target", "1"], "relu is an activation, not a loss: use 'actloss eval relu -- X'"),
     (["loss", "--pred", "1", "--target", "1"], "no loss named; usage: actloss loss NAME --pred P --target T [OPTIONS] (see 'actloss list')"),
-    (["loss", "ce", "--pred", "0.1,0.9", "--target", "1", "--delta", "2"], "ce does not take --delta; it takes --logits, --label-smoothing, --weight, --reduction"),
+    (["loss", "ce", "--pred", "0.1,0.9", "--target", "1", "--delta", "2"], "ce does not take --delta; it takes --logits, --label-smoothing, --weight, --ignore-index, --normalize, --reduction"),
     (["loss", "mse", "--pred", "abc", "--target", "1"], "not a number: 'abc'"),
     (["loss", "mse", "--pred", "[1,[2]]", "--target", "1"], "--pred has rows of different lengths: expected a JSON number or a rectangular (nested) array"),
     (["loss", "mse", "--pred", "1", "--target", "1", "--format", "xml"], "--format must be one of table, plain, csv, json, got 'xml'"),

@@ -282,8 +282,19 @@ def test_ce_distributions(logits, params):
 
 def test_ce_single_sample_and_nd():
     check("ce", np.array([0.2, 0.5, 0.3]), np.array(1.0))
-    pred = _dist(4, 3).reshape(2, 2, 3)
-    check("ce", pred, np.array([[0.0, 2.0], [1.0, 1.0]]))
+    rows = _dist(4, 3)
+    idx = np.array([0.0, 2.0, 1.0, 1.0])
+    check("ce", rows, idx)
+    # PyTorch's layout (N, C, d1): the same four samples as N = 2, d1 = 2, classes on axis 1
+    nd = np.ascontiguousarray(np.moveaxis(rows.reshape(2, 2, 3), -1, 1))
+    for logits in (False, True):
+        for red in ("none", "mean", "sum"):
+            a = _losses.ce(nd, idx.reshape(2, 2), reduction=red, logits=logits)
+            b = _losses.ce(rows, idx, reduction=red, logits=logits)
+            assert np.array_equal(np.ravel(a), np.ravel(b))
+            ga = _losses.ce_grad(nd, idx.reshape(2, 2), reduction=red, logits=logits)
+            gb = _losses.ce_grad(rows, idx, reduction=red, logits=logits)
+            assert ga.shape == nd.shape and np.array_equal(np.moveaxis(ga, 1, -1).reshape(4, 3), gb)
 
 
 @pytest.mark.parametrize("params", [{}, {"weight": (1.0, 0.25, 4.0)}])
@@ -306,7 +317,24 @@ def test_cosine():
 def test_every_loss_is_tested_here():
     tested = {"mse", "l1", "l2", "huber", "smooth_l1", "log_cosh", "gaussian_nll", "poisson_nll", "hinge",
               "squared_hinge", "bce", "focal", "ce", "nll", "kl", "js", "cosine"}
-    assert set(LOSSES) == tested
+    # against mpmath in tests/test_loss_accuracy.py only, with their conventions below
+    swept = {"quantile", "soft_margin", "multilabel_soft_margin", "multi_margin", "dice"}
+    assert set(LOSSES) == tested | swept
+
+
+def test_new_loss_conventions():
+    # quantile: r = y - ŷ; the tie splits the gradient as torch.maximum does
+    assert _losses.quantile([0.0, 2.0, 1.0], [1.0, 1.0, 1.0], reduction="none", tau=0.9).tolist() == [0.9, 0.09999999999999998, 0.0]
+    assert _losses.quantile_grad([0.0, 2.0, 1.0], [1.0, 1.0, 1.0], reduction="sum", tau=0.9).tolist() == [-0.9, 0.09999999999999998, -0.4]
+    # soft_margin maps 0/1 labels like hinge; at margin 0 it is log 2
+    assert _losses.soft_margin([0.0], [0.0]) == math.log(2.0)
+    # multi_margin: PyTorch's sum over the wrong classes divided by C, weight of the true class
+    v = _losses.multi_margin([[0.1, 0.2, 0.4, 0.8]], [3.0])
+    assert abs(v - (0.3 + 0.4 + 0.6) / 4) < 1e-15
+    assert _losses.multi_margin_grad([[0.0, 1.0]], [1.0]).tolist() == [[0.0, 0.0]]  # violation exactly 0: gradient 0
+    # dice with the default smooth 1: an empty prediction of an empty mask scores 0
+    assert _losses.dice([[0.0, 0.0]], [[0.0, 0.0]]) == 0.0
+    assert math.isnan(_losses.dice([[0.0, 0.0]], [[0.0, 0.0]], smooth=0.0))
 
 
 # ---------------------------------------------------------------------------
@@ -406,6 +434,15 @@ def test_limits_and_identities():
     assert close(r("nll").value(lp, [1, 0, 3]), ref_loss("ce", z, [1, 0, 3], {"logits": True}, "mean"), 1e-14)
 
 
+def test_hinge_at_margin_one_follows_pytorch_clamp():
+    # torch.clamp(1 - y*pred, min=0) passes the gradient where 1 - y*pred == 0 exactly
+    g = _losses.hinge_grad(np.array([1.0, -1.0, 1.0, 0.5]), np.array([1.0, -1.0, -1.0, 1.0]))
+    assert g.tolist() == [-0.25, 0.25, 0.25, -0.25]
+    assert _losses.hinge_grad(np.array([1.0000000000000002]), np.array([1.0])).tolist() == [0.0]
+    # squared hinge: the gradient -2y·max(m, 0) is 0 there either way
+    assert _losses.squared_hinge_grad(np.array([1.0]), np.array([1.0])).tolist() == [0.0]
+
+
 def test_hinge_maps_zero_one_labels():
     h = registry.get("hinge")
     pred = [0.5, -2.0, 3.0]
@@ -419,12 +456,12 @@ def test_hinge_maps_zero_one_labels():
 
 @pytest.mark.parametrize("name, pred, target, params, error, text", [
     ("mse", [[1, 2, 3], [4, 5, 6]], [1, 2], {}, ShapeError, "expected pred and target of the same shape, got (2, 3) and (2,)"),
-    ("ce", [[0.1, 0.9], [0.5, 0.2]], [1, 0], {}, InputError, "pred rows must sum to 1 (row 2 sums to 0.7); pass --logits if these are raw scores"),
+    ("ce", [[0.1, 0.9], [0.5, 0.2]], [1, 0], {}, InputError, "pred rows must sum to 1 (row 2 sums to 0.7; --normalize divides each row by its sum); pass --logits if these are raw scores"),
     ("ce", [[2.0, -1.0]], [0], {}, InputError, "pred holds 2 (row 1), outside [0, 1]; pass --logits if these are raw scores"),
     ("ce", [[0.1, 0.9], [0.5, 0.5]], [1, 0, 1], {}, ShapeError, "expected target class indices of shape (2,) or class probabilities of shape (2, 2), got (3,)"),
     ("ce", [[0.1, 0.9]], [2], {}, InputError, "target class index 2 is out of range for 2 classes (valid: 0 to 1)"),
     ("ce", [[0.1, 0.9]], [0.5], {}, InputError, "target 0.5 is not a class index"),
-    ("ce", [[0.1, 0.9]], [[0.5, 0.6]], {}, InputError, "target rows must sum to 1 (row 1 sums to 1.1)"),
+    ("ce", [[0.1, 0.9]], [[0.5, 0.6]], {}, InputError, "target rows must sum to 1 (row 1 sums to 1.1; --normalize divides each row by its sum)"),
     ("ce", [0.1, 0.9], 1, {"weight": "1,2,3"}, ShapeError, "--weight has 3 numbers but pred has 2 classes"),
     ("ce", 0.5, 1, {}, ShapeError, "for one binary probability use bce"),
     ("bce", [1.5], [1], {}, InputError, "pred holds 1.5, outside [0, 1]; pass --logits if these are raw scores"),
@@ -432,7 +469,7 @@ def test_hinge_maps_zero_one_labels():
     ("nll", [[0.1, 0.9]], [1], {}, InputError, "nll takes log-probabilities"),
     ("nll", [[-0.1, -0.2]], [1], {}, InputError, "exp(row 1 of pred) sums to"),
     ("nll", [[-0.5, -0.9]], [[0.0, 1.0]], {}, ShapeError, "for class probabilities use ce"),
-    ("kl", [0.5, 0.5], [0.9, 0.2], {}, InputError, "target must sum to 1 (it sums to 1.1)"),
+    ("kl", [0.5, 0.5], [0.9, 0.2], {}, InputError, "target must sum to 1 (it sums to 1.1; --normalize divides each row by its sum)"),
     ("kl", 0.5, 0.5, {}, ShapeError, "kl compares vectors along the last axis"),
     ("hinge", [1.0, 2.0], [0.5, 1.0], {}, InputError, "hinge labels must be -1 or 1"),
     ("hinge", [1.0, 2.0], [-1.0, 0.0], {}, InputError, "mixes -1 and 0 labels"),
@@ -526,3 +563,20 @@ def test_aliases():
 def test_records_import_without_numpy():
     code = "import sys, actloss.losses, actloss.registry as r; r.load(); assert 'numpy' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_cancelling_cases_are_exact():
+    # nearly parallel vectors: 1 - cos and its gradient without cancellation
+    g = _losses.cosine_grad(np.array([[1.0, 1e-8, 0.0]]), np.array([[1.0, 0.0, 0.0]]))
+    assert g[0, 0] == -1e-16
+    assert _losses.cosine(np.array([[1.0, 2.0, 3.0]]), np.array([[1.0, 2.0, 3.0000001]])) == 1.2755101452419653e-16
+    # js: finite gradient for a tiny predicted probability (½·log(2ŷ/(ŷ + y)))
+    gj = _losses.js_grad(np.array([[1e-300, 1.0]]), np.array([[0.5, 0.5]]), reduction="sum")
+    want = 0.5 * (math.log(2e-300) - math.log(0.5 + 1e-300))
+    assert abs(gj[0, 0] - want) <= 4 * math.ulp(want)
+    # poisson_nll on rates: log(ŷ + ε) of the exact sum, also for single numbers
+    from fractions import Fraction
+
+    gp = float(_losses.poisson_nll_grad(1.0, 1.0, log_input=False, eps=1e-8))
+    e = Fraction(1e-8)
+    assert gp == float(1 - 1 / (1 + e))  # 1 - y/(ŷ + ε) with ŷ + ε exact, correctly rounded

@@ -187,7 +187,26 @@ def test_softmax_family_extreme_temperatures(name, T, jac):
 
 def test_every_vector_record_is_covered():
     names = {r.name for r in load() if r.shape in ("vector", "glu")}
-    assert names == set(SOFT) | {g[0] for g in GLU}
+    assert names == set(SOFT) | {g[0] for g in GLU} | {"logsumexp"}
+
+
+@pytest.mark.parametrize("T", TEMPERATURES + EXTREME_TEMPERATURES)
+@pytest.mark.parametrize("jac", [False, True], ids=["value", "jacobian"])
+def test_logsumexp_accuracy(T, jac):
+    vectors = VECTORS + [[1e308, 1e308], [-1e308, 0.0], [1000.0, 1000.0, -math.inf], [-745.0, -745.0],
+                         [5e-324, -5e-324], [1e300, -1e300, 3.0], [-math.inf] * 3, [math.inf, 0.0], [math.nan, 1.0]]
+    worst = []
+    for batch in _batches(vectors):
+        y = (V.logsumexp_grad if jac else V.logsumexp)(batch, T)
+        assert y.shape == (batch.shape[0], 1, batch.shape[1]) if jac else (batch.shape[0], 1)
+        for row, out in zip(batch.tolist(), y):
+            ref = (R.logsumexp_jac if jac else R.logsumexp)(row, T)
+            flat_out = np.ravel(out).tolist()
+            flat_ref = [v for r in ref for v in r] if jac else ref
+            for i, (got, exact) in enumerate(zip(flat_out, flat_ref)):
+                worst.append((R.ulp_error(got, exact), row, i, got, exact))
+    worst.sort(key=lambda w: -w[0])
+    assert worst[0][0] <= BOUND, f"logsumexp T={T}:\n" + _report(worst)
 
 
 # ---------------------------------------------------------------------------

@@ -317,6 +317,9 @@ SPECS = {
     "sparse_sigmoid": {"f": lambda x, K: (_clip(x, -1, 1) + 1) / 2, "rational": True, "breaks": (-1, 1),
                        "low": _const(0), "high": _const(1)},
     "relu": {"f": lambda x, K: x if x > 0 else K.c(0), "rational": True, "breaks": (0,), "low": _const(0), "high": _x},
+    "squared_relu": {"f": lambda x, K: x * x if x > 0 else K.c(0), "rational": True, "breaks": (0,), "low": _const(0),
+                     "high": None, "slope_high": mpmath.inf},  # no asymptote above: f' = 2x, no Lipschitz bound
+    "softcap": {"f": lambda x, K: K.c(30) * K.tanh(x / K.c(30)), "low": _const(-30), "high": _const(30)},
     "relu6": {"f": lambda x, K: _clip(x, 0, 6), "rational": True, "breaks": (0, 6), "low": _const(0), "high": _const(6)},
     "leaky_relu": {"f": _leaky("0.01"), "rational": True, "breaks": (0,), "low": _linear("0.01"), "high": _x},
     "prelu": {"f": _leaky("0.25"), "rational": True, "breaks": (0,), "low": _linear("0.25"), "high": _x},
@@ -491,7 +494,7 @@ def analyse(name: str) -> dict:
         best = min(points, key=lambda x: (abs(x), -x))
         max_slope = {"x": f64(best), "value": f64(sup)}
     else:
-        max_slope = {"x": None, "value": f64(sup)}
+        max_slope = {"x": None, "value": f64(sup) if mpmath.isfinite(sup) else "inf"}  # "inf": no Lipschitz bound
     if intervals:
         max_slope["intervals"] = intervals
 

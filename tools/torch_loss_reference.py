@@ -194,6 +194,81 @@ def build() -> None:
     case("cosine", cp, ct, lambda p, t, r: F.cosine_embedding_loss(p, t, torch.ones(p.shape[0]), reduction=r),
          "F.cosine_embedding_loss(pred, target, torch.ones(N), reduction={reduction})")
 
+    build_options_and_new_losses()
+
+
+def _reduced(per, r):
+    return per.mean() if r == "mean" else per.sum() if r == "sum" else per
+
+
+def build_options_and_new_losses() -> None:
+    # hinge at margin exactly 1: autograd through clamp passes the gradient at the boundary
+    hp = np.array([1.0, -1.0, 0.5, 2.0, -0.25, 1.0])
+    ht = np.array([1.0, -1.0, 1.0, -1.0, 1.0, -1.0])
+    case("hinge", hp, ht, lambda p, t, r: _reduced(torch.clamp(1 - t * p, min=0), r),
+         "torch.clamp(1 - target * pred, min=0) reduced by {reduction} (margins exactly 1 included)")
+    case("squared_hinge", hp, ht, lambda p, t, r: _reduced(torch.clamp(1 - t * p, min=0) ** 2, r),
+         "torch.clamp(1 - target * pred, min=0) ** 2 reduced by {reduction}")
+
+    # ce and nll: ignore_index, and PyTorch's layout (N, C, d1, d2)
+    z = RNG.normal(size=(4, 3)) * 2
+    idx = np.array([0, -100, 2, 1])
+    for smoothing, w in ((0.0, None), (0.1, None), (0.0, [0.5, 2.0, 1.0])):
+        case("ce", z, idx,
+             lambda p, t, r, s=smoothing, w=w: F.cross_entropy(p, t, weight=None if w is None else _t(w), label_smoothing=s, reduction=r),
+             f"F.cross_entropy(pred, target, weight={w}, label_smoothing={smoothing}, reduction={{reduction}}) (ignore_index -100)",
+             {"logits": True, "label_smoothing": smoothing, "weight": w}, index_target=True)
+    case("ce", z, np.array([0, 1, 2, 1]), lambda p, t, r: F.cross_entropy(p, t, ignore_index=1, reduction=r),
+         "F.cross_entropy(pred, target, ignore_index=1, reduction={reduction})", {"logits": True, "ignore_index": 1}, index_target=True)
+    lp = np.log(_dist(4, 3))
+    case("nll", lp, idx, lambda p, t, r: F.nll_loss(p, t, reduction=r), "F.nll_loss(pred, target, reduction={reduction}) (ignore_index -100)",
+         index_target=True)
+    znd = RNG.normal(size=(2, 3, 2, 2)) * 2
+    ind = RNG.integers(0, 3, size=(2, 2, 2))
+    ind[0, 1, 0] = -100
+    case("ce", znd, ind, lambda p, t, r: F.cross_entropy(p, t, reduction=r),
+         "F.cross_entropy(pred (N, C, d1, d2), target (N, d1, d2), reduction={reduction})", {"logits": True}, index_target=True)
+    soft_nd = np.moveaxis(RNG.dirichlet([1.0, 1.0, 1.0], size=(2, 2, 2)), -1, 1)
+    case("ce", znd, soft_nd, lambda p, t, r: F.cross_entropy(p, t, label_smoothing=0.1, reduction=r),
+         "F.cross_entropy(pred (N, C, d1, d2), target probabilities (N, C, d1, d2), label_smoothing=0.1, reduction={reduction})",
+         {"logits": True, "label_smoothing": 0.1})
+    case("nll", np.log(np.moveaxis(RNG.dirichlet([1.0, 1.0, 1.0], size=(2, 4)), -1, 1)), RNG.integers(0, 3, size=(2, 4)),
+         lambda p, t, r: F.nll_loss(p, t, reduction=r), "F.nll_loss(pred (N, C, d1), target (N, d1), reduction={reduction})",
+         index_target=True)
+
+    # bce with logits: pos_weight per class (last axis), and one for all
+    bz = RNG.normal(size=(3, 4)) * 3
+    bt = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 1.0, 0.3], [1.0, 1.0, 0.0, 0.8]])
+    for pw in ([0.5, 2.0, 1.0, 10.0], [3.0]):
+        case("bce", bz, bt, lambda p, t, r, pw=pw: F.binary_cross_entropy_with_logits(p, t, pos_weight=_t(pw), reduction=r),
+             f"F.binary_cross_entropy_with_logits(pred, target, pos_weight={pw}, reduction={{reduction}})",
+             {"logits": True, "pos_weight": pw})
+
+    # the new losses torch has
+    sm_p = np.array([0.5, -2.0, 30.0, -40.0, 0.0, 1.5])  # torch computes log(1 + exp(-y·x)): inf below about -709
+    sm_t = np.array([1.0, -1.0, -1.0, 1.0, 1.0, -1.0])
+    case("soft_margin", sm_p, sm_t, lambda p, t, r: F.soft_margin_loss(p, t, reduction=r),
+         "F.soft_margin_loss(pred, target, reduction={reduction})")
+    ml_t = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 0.0, 1.0, 1.0], [1.0, 1.0, 1.0, 0.0]])
+    for w in (None, [1.0, 2.0, 0.5, 3.0]):
+        case("multilabel_soft_margin", bz, ml_t,
+             lambda p, t, r, w=w: F.multilabel_soft_margin_loss(p, t, weight=None if w is None else _t(w), reduction=r),
+             f"F.multilabel_soft_margin_loss(pred, target, weight={w}, reduction={{reduction}})", {"weight": w})
+    mm_p = np.array([[0.1, 0.2, 0.4, 0.8], [1.0, 0.0, 0.0, 2.0], [0.3, -0.2, 1.5, 0.9]])
+    mm_t = np.array([3, 0, 2])  # row 2: a violation exactly 0 (1 - 1 + 0)
+    for p_, m_, w in ((1, 1.0, None), (2, 1.0, None), (1, 0.5, [1.0, 2.0, 0.5, 3.0]), (2, 2.0, [0.3, 1.0, 1.0, 2.0])):
+        case("multi_margin", mm_p, mm_t,
+             lambda p, t, r, p_=p_, m_=m_, w=w: F.multi_margin_loss(p, t, p=p_, margin=m_, weight=None if w is None else _t(w), reduction=r),
+             f"F.multi_margin_loss(pred, target, p={p_}, margin={m_}, weight={w}, reduction={{reduction}})",
+             {"p": p_, "margin": m_, "weight": w}, index_target=True)
+    # quantile (no torch loss): the pinball formula through torch.maximum, ties included
+    qp = np.array([0.0, 2.0, 1.0, -1.5, 3.0, 0.25])
+    qt = np.array([1.0, 1.0, 1.0, -1.5, -2.0, 0.75])
+    for tau in (0.5, 0.9, 0.1):
+        case("quantile", qp, qt,
+             lambda p, t, r, tau=tau: _reduced(torch.maximum(tau * (t - p), (tau - 1) * (t - p)), r),
+             f"torch.maximum({tau} * (target - pred), ({tau} - 1) * (target - pred)) reduced by {{reduction}}", {"tau": tau})
+
 
 def main(argv: list[str]) -> None:
     out = argv[1] if len(argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "tests", "data", "torch_losses.json")

@@ -70,6 +70,8 @@ ELEMENTWISE = {
     "softshrink": (lambda t, lambd: F.softshrink(t, lambd), {"lambd": 1.5}),
     "hardshrink": (lambda t, lambd: F.hardshrink(t, lambd), {"lambd": 1.5}),
     "identity": (lambda t: t.clone(), None),
+    "squared_relu": (lambda t: torch.square(F.relu(t)), None),  # no built-in: the Primer formula
+    "softcap": (lambda t, cap: cap * torch.tanh(t / cap), {"cap": 50.0}),  # no built-in: Gemma 2's formula
 }
 
 VECTOR = {
@@ -77,6 +79,7 @@ VECTOR = {
     "log_softmax": lambda t: F.log_softmax(t, dim=-1),
     "softmin": lambda t: F.softmin(t, dim=-1),
     "glu": lambda t: F.glu(t, dim=-1),
+    "logsumexp": lambda t: torch.logsumexp(t, dim=-1, keepdim=True),
 }
 VECTORS = [[1.0, 2.0, 3.0], [0.0, 0.0], [-1.0, 0.5, 2.0, -3.0], [10.0, -10.0, 0.0, 5.0]]
 
