@@ -6,7 +6,7 @@ for elementwise losses, one per sample for losses over the last axis), what
 'mean' divides their sum by, the conventions that were applied (for captions
 and JSON), and a closure for the gradient of the summed loss. The kernels the
 registry calls, ``NAME(pred, target, reduction=..., **params)`` and
-``NAME_grad(...)``, reduce those parts.
+``NAME_grad(...)``, reduce those parts; ``@loss_kernel("NAME")`` on the parts function makes them.
 
 Contract (tested against mpmath and PyTorch):
 
@@ -58,6 +58,44 @@ class Parts:
     @property
     def count(self) -> int:
         return int(self.items.size)
+
+
+#: kernel name -> its parts function; filled by @loss_kernel
+PARTS: dict[str, Callable[..., Parts]] = {}
+
+
+def _pair(name: str):
+    def value(pred, target, reduction=None, **params):
+        return reduce(parts(name, pred, target, **params), reduction or _default_reduction(name))
+
+    def grad(pred, target, reduction=None, **params):
+        return gradient(parts(name, pred, target, **params), reduction or _default_reduction(name))
+
+    value.__name__, grad.__name__ = name, name + "_grad"
+    value.__doc__ = f"The {name} loss of pred and target, reduced ('mean', 'sum' or 'none'; default: the record's)."
+    grad.__doc__ = f"d {name}/d pred for the reduction, the shape of pred."
+    return value, grad
+
+
+def _default_reduction(name: str) -> str:
+    from actloss.registry import get
+
+    return get(name).defaults()["reduction"]
+
+
+def loss_kernel(*names: str):
+    """Register a parts function as the kernels of ``names``: NAME(pred, target, reduction, **params)
+    and NAME_grad beside it in this module, as the registry's ``kernel="actloss._losses:NAME"`` names them."""
+
+    def register(fn: Callable[..., Parts]) -> Callable[..., Parts]:
+        for name in names:
+            if name in PARTS:
+                raise RuntimeError(f"loss kernel {name!r} is registered twice")
+            PARTS[name] = fn
+            globals()[name], globals()[name + "_grad"] = _pair(name)
+        return fn
+
+    return register
 
 
 # ---------------------------------------------------------------------------
@@ -323,16 +361,19 @@ def _residual(pred, target):
         return pred, target, pred - target
 
 
+@loss_kernel("mse", "l2")
 def _mse_parts(pred, target):
     pred, target, r = _residual(pred, target)
     return Parts(r * r, "element", r.size, lambda: 2.0 * r, ["squared error"])
 
 
+@loss_kernel("l1")
 def _l1_parts(pred, target):
     pred, target, r = _residual(pred, target)
     return Parts(np.abs(r), "element", r.size, lambda: np.sign(r), ["absolute error"])
 
 
+@loss_kernel("huber")
 def _huber_parts(pred, target, delta=1.0):
     pred, target, r = _residual(pred, target)
     a = np.abs(r)
@@ -340,6 +381,7 @@ def _huber_parts(pred, target, delta=1.0):
     return Parts(items, "element", r.size, lambda: np.clip(r, -delta, delta), [])
 
 
+@loss_kernel("smooth_l1")
 def _smooth_l1_parts(pred, target, beta=1.0):
     pred, target, r = _residual(pred, target)
     a = np.abs(r)
@@ -357,11 +399,13 @@ def _log_cosh(r: np.ndarray) -> np.ndarray:
     return np.where(a < 1.0, small, large)
 
 
+@loss_kernel("log_cosh")
 def _log_cosh_parts(pred, target):
     pred, target, r = _residual(pred, target)
     return Parts(_log_cosh(r), "element", r.size, lambda: np.tanh(r), [])
 
 
+@loss_kernel("gaussian_nll")
 def _gaussian_nll_parts(pred, target, var=1.0, full=False, eps=1e-6):
     pred, target, r = _residual(pred, target)
     v = max(var, eps)
@@ -401,6 +445,7 @@ def _gaussian_nll_parts(pred, target, var=1.0, full=False, eps=1e-6):
     return Parts(items, "element", r.size, grad, conventions, lo=lo)
 
 
+@loss_kernel("poisson_nll")
 def _poisson_nll_parts(pred, target, log_input=True, full=False, eps=1e-8):
     pred, target = _same_shape(pred, target)
     bad = ~(target >= 0)
@@ -508,6 +553,7 @@ def _signed_labels(target: np.ndarray, name: str) -> tuple[np.ndarray, str]:
     raise InputError(f"{name} labels must be -1 or 1 (0 or 1 are mapped to -1 and 1), got {_num(v)} in target")
 
 
+@loss_kernel("hinge")
 def _hinge_parts(pred, target):
     pred, target = _same_shape(pred, target)
     y, labels = _signed_labels(target, "hinge")
@@ -516,6 +562,7 @@ def _hinge_parts(pred, target):
     return Parts(np.maximum(m, 0.0), "element", pred.size, lambda: np.where(m >= 0, -y, 0.0), [labels])
 
 
+@loss_kernel("squared_hinge")
 def _squared_hinge_parts(pred, target):
     pred, target = _same_shape(pred, target)
     y, labels = _signed_labels(target, "squared_hinge")
@@ -561,6 +608,7 @@ def _pos_weights(pos_weight, pred: np.ndarray, logits: bool) -> np.ndarray | Non
     return np.broadcast_to(w, pred.shape) if pred.ndim else np.float64(w[0])
 
 
+@loss_kernel("bce")
 def _bce_parts(pred, target, logits=False, pos_weight=None):
     pred, target = _binary_inputs(pred, target, logits, "bce")
     pw = _pos_weights(pos_weight, pred, logits)
@@ -617,6 +665,7 @@ def _focal_grad_exact(gamma, alpha, logits):
     return fn
 
 
+@loss_kernel("focal")
 def _focal_parts(pred, target, gamma=2.0, alpha=0.25, logits=False):
     pred, target = _binary_inputs(pred, target, logits, "focal")
     ce, p, q = _bce_terms(pred, target, logits)
@@ -926,6 +975,7 @@ def _exact_softmax_term(z, t, kind, w, smoothing, keep):
         return fn()
 
 
+@loss_kernel("ce")
 def _ce_parts(pred, target, logits=False, label_smoothing=0.0, weight=None, ignore_index=-100, normalize=False):
     pred, target = _arr(pred), _arr(target)
     _nonempty(pred, target)
@@ -982,6 +1032,7 @@ def _ce_parts(pred, target, logits=False, label_smoothing=0.0, weight=None, igno
     return Parts(items, "sample", denominator, grad, conventions, note, lo=lo)
 
 
+@loss_kernel("nll")
 def _nll_parts(pred, target, weight=None, ignore_index=-100):
     pred, target = _arr(pred), _arr(target)
     _nonempty(pred, target)
@@ -1082,6 +1133,7 @@ def _normalize_both(pred, target, normalize):
     return pn, tn, (pred, sums)
 
 
+@loss_kernel("kl")
 def _kl_parts(pred, target, normalize=False):
     pred, target = _vectors(pred, target, "kl")
     pred, target, sums = _normalize_both(pred, target, normalize)
@@ -1117,6 +1169,7 @@ def _js_g(x: np.ndarray) -> np.ndarray:
     return np.where(np.abs(x) == 1.0, 2.0 * LOG2, out)
 
 
+@loss_kernel("js")
 def _js_parts(pred, target, normalize=False):
     pred, target = _vectors(pred, target, "js")
     pred, target, sums = _normalize_both(pred, target, normalize)
@@ -1198,6 +1251,7 @@ def _unit(v: np.ndarray, name: str):
     return uh, ul, np.ldexp(r + rl, ex[..., 0])
 
 
+@loss_kernel("cosine")
 def _cosine_parts(pred, target):
     pred, target = _vectors(pred, target, "cosine")
     bad = ~np.isfinite(pred) | ~np.isfinite(target)
@@ -1236,6 +1290,7 @@ def _cosine_parts(pred, target):
 # quantile, soft margins, multi-margin, dice
 # ---------------------------------------------------------------------------
 
+@loss_kernel("quantile")
 def _quantile_parts(pred, target, tau=0.5):
     pred, target = _same_shape(pred, target)
     with np.errstate(all="ignore"):
@@ -1251,6 +1306,7 @@ def _quantile_parts(pred, target, tau=0.5):
     return Parts(items, "element", pred.size, lambda: g, [f"τ = {_num(tau)}", "r = y − ŷ"])
 
 
+@loss_kernel("soft_margin")
 def _soft_margin_parts(pred, target):
     pred, target = _same_shape(pred, target)
     y, labels = _signed_labels(target, "soft_margin")
@@ -1258,6 +1314,7 @@ def _soft_margin_parts(pred, target):
     return Parts(softplus(z), "element", pred.size, lambda: -y * sigmoid(z), [labels])
 
 
+@loss_kernel("multilabel_soft_margin")
 def _multilabel_soft_margin_parts(pred, target, weight=None):
     pred, target = _vectors(pred, target, "multilabel_soft_margin")
     _in_unit_interval(target, "target", "multilabel_soft_margin targets are labels 0/1 (or probabilities), one per class")
@@ -1285,6 +1342,7 @@ def _multilabel_soft_margin_parts(pred, target, weight=None):
     return Parts(items, "sample", float(items.size), grad, conventions)
 
 
+@loss_kernel("multi_margin")
 def _multi_margin_parts(pred, target, p=1, margin=1.0, weight=None):
     pred, target = _arr(pred), _arr(target)
     _nonempty(pred, target)
@@ -1329,6 +1387,7 @@ def _multi_margin_parts(pred, target, p=1, margin=1.0, weight=None):
     return Parts(items, "sample", float(items.size), grad, conventions)
 
 
+@loss_kernel("dice")
 def _dice_parts(pred, target, smooth=1.0):
     pred, target = _vectors(pred, target, "dice")
     _in_unit_interval(pred, "pred", "dice takes probabilities (apply sigmoid or softmax to raw scores first)")
@@ -1388,19 +1447,9 @@ def _dice_parts(pred, target, smooth=1.0):
 
 
 # ---------------------------------------------------------------------------
-# the kernels the registry calls: NAME(pred, target, reduction, **params), NAME_grad(...)
+# the kernels the registry calls, NAME(pred, target, reduction, **params) and NAME_grad(...), are made
+# by @loss_kernel on each parts function
 # ---------------------------------------------------------------------------
-
-PARTS: dict[str, Callable[..., Parts]] = {
-    "mse": _mse_parts, "l1": _l1_parts, "l2": _mse_parts, "huber": _huber_parts,
-    "smooth_l1": _smooth_l1_parts, "log_cosh": _log_cosh_parts, "gaussian_nll": _gaussian_nll_parts,
-    "poisson_nll": _poisson_nll_parts, "hinge": _hinge_parts, "squared_hinge": _squared_hinge_parts,
-    "bce": _bce_parts, "focal": _focal_parts, "ce": _ce_parts, "nll": _nll_parts,
-    "kl": _kl_parts, "js": _js_parts, "cosine": _cosine_parts,
-    "quantile": _quantile_parts, "soft_margin": _soft_margin_parts,
-    "multilabel_soft_margin": _multilabel_soft_margin_parts, "multi_margin": _multi_margin_parts, "dice": _dice_parts,
-}
-
 
 def parts(name: str, pred, target, **params) -> Parts:
     """The unreduced loss of kernel ``name`` (``reduction`` in params is ignored)."""
@@ -1409,41 +1458,6 @@ def parts(name: str, pred, target, **params) -> Parts:
         return PARTS[name](pred, target, **params)
 
 
-def _pair(name: str, default_reduction: str = "mean"):
-    def value(pred, target, reduction=default_reduction, **params):
-        return reduce(parts(name, pred, target, **params), reduction)
-
-    def grad(pred, target, reduction=default_reduction, **params):
-        return gradient(parts(name, pred, target, **params), reduction)
-
-    value.__name__, grad.__name__ = name, name + "_grad"
-    value.__doc__ = f"The {name} loss of pred and target, reduced ('mean', 'sum' or 'none')."
-    grad.__doc__ = f"d {name}/d pred for the reduction, the shape of pred."
-    return value, grad
-
-
-mse, mse_grad = _pair("mse")
-l1, l1_grad = _pair("l1")
-l2, l2_grad = _pair("l2", "sum")
-huber, huber_grad = _pair("huber")
-smooth_l1, smooth_l1_grad = _pair("smooth_l1")
-log_cosh, log_cosh_grad = _pair("log_cosh")
-gaussian_nll, gaussian_nll_grad = _pair("gaussian_nll")
-poisson_nll, poisson_nll_grad = _pair("poisson_nll")
-hinge, hinge_grad = _pair("hinge")
-squared_hinge, squared_hinge_grad = _pair("squared_hinge")
-bce, bce_grad = _pair("bce")
-focal, focal_grad = _pair("focal")
-ce, ce_grad = _pair("ce")
-nll, nll_grad = _pair("nll")
-kl, kl_grad = _pair("kl")
-js, js_grad = _pair("js")
-cosine, cosine_grad = _pair("cosine")
-quantile, quantile_grad = _pair("quantile")
-soft_margin, soft_margin_grad = _pair("soft_margin")
-multilabel_soft_margin, multilabel_soft_margin_grad = _pair("multilabel_soft_margin")
-multi_margin, multi_margin_grad = _pair("multi_margin")
-dice, dice_grad = _pair("dice")
 
 
 # ---------------------------------------------------------------------------

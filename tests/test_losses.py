@@ -580,3 +580,15 @@ def test_cancelling_cases_are_exact():
     gp = float(_losses.poisson_nll_grad(1.0, 1.0, log_input=False, eps=1e-8))
     e = Fraction(1e-8)
     assert gp == float(1 - 1 / (1 + e))  # 1 - y/(ŷ + ε) with ŷ + ε exact, correctly rounded
+
+
+def test_every_loss_kernel_registers_itself():
+    """@loss_kernel makes NAME and NAME_grad of every loss record's kernel, and nothing else."""
+    from actloss import _losses
+
+    kernels = {r.kernel.partition(":")[2] for r in registry.load() if r.kind == "loss"}
+    assert set(_losses.PARTS) == kernels
+    for name in kernels:
+        assert callable(getattr(_losses, name)) and callable(getattr(_losses, name + "_grad"))
+    assert _losses.l2([1.0, 2.0], [0.0, 0.0]) == 5.0  # the record's default reduction: sum
+    assert _losses.mse([1.0, 2.0], [0.0, 0.0]) == 2.5
