@@ -13,7 +13,7 @@ from this app too (``actloss.cli.completion``).
 
 import inspect
 import keyword
-from typing import Any, Callable, List, Literal, Optional, Tuple
+from typing import Annotated, Any, Callable, List, Literal, Optional, Tuple
 
 import typer
 from typer.core import TyperCommand
@@ -319,15 +319,23 @@ _DTYPE_HELP = ("Number format: float64 (default), float32, float16, bfloat16, fl
                "e4m3, ...): inputs rounded to it, results correctly rounded into it.")
 _SATURATE_HELP = "With --dtype: overflow gives the largest finite value instead of inf (or NaN)."
 
+# options that several commands take, declared once
+Names = Annotated[Optional[List[str]], typer.Argument(metavar="NAME...", help=_NAMES_HELP, show_default=False)]
+InputFile = Annotated[Optional[str], typer.Option("--input", metavar="FILE", help="Read numbers from FILE (.txt, .csv, .npy).")]
+OutputFormat = Annotated[Optional[Format], typer.Option("--format", metavar="FORMAT", help=_FORMAT_HELP)]
+Precision = Annotated[Optional[int], typer.Option("--precision", metavar="N", help=_PRECISION_HELP)]
+Dtype = Annotated[Optional[str], typer.Option("--dtype", metavar="DTYPE", help=_DTYPE_HELP)]
+Saturate = Annotated[bool, typer.Option("--saturate", help=_SATURATE_HELP)]
+
 
 @command("eval", "actloss.cli.evaluate:run_eval", EVAL_HELP, ("activation",), "NAME [NAME ...] [OPTIONS] [-- X ...]")
 def _eval(
-    names: Optional[List[str]] = typer.Argument(None, metavar="NAME...", help=_NAMES_HELP, show_default=False),
-    input: Optional[str] = typer.Option(None, "--input", metavar="FILE", help="Read numbers from FILE (.txt, .csv, .npy)."),
-    format: Optional[Format] = typer.Option(None, "--format", metavar="FORMAT", help=_FORMAT_HELP),
-    precision: Optional[int] = typer.Option(None, "--precision", metavar="N", help=_PRECISION_HELP),
-    dtype: Optional[str] = typer.Option(None, "--dtype", metavar="DTYPE", help=_DTYPE_HELP),
-    saturate: bool = typer.Option(False, "--saturate", help=_SATURATE_HELP),
+    names: Names = None,
+    input: InputFile = None,
+    format: OutputFormat = None,
+    precision: Precision = None,
+    dtype: Dtype = None,
+    saturate: Saturate = False,
     pred: Optional[str] = typer.Option(None, "--pred", hidden=True),
     target: Optional[str] = typer.Option(None, "--target", hidden=True),
 ) -> None: ...
@@ -335,12 +343,12 @@ def _eval(
 
 @command("grad", "actloss.cli.evaluate:run_grad", GRAD_HELP, ("activation", "loss"), "NAME [NAME ...] [OPTIONS] [-- X ...]")
 def _grad(
-    names: Optional[List[str]] = typer.Argument(None, metavar="NAME...", help=_NAMES_HELP, show_default=False),
-    input: Optional[str] = typer.Option(None, "--input", metavar="FILE", help="Read numbers from FILE (.txt, .csv, .npy)."),
-    format: Optional[Format] = typer.Option(None, "--format", metavar="FORMAT", help=_FORMAT_HELP),
-    precision: Optional[int] = typer.Option(None, "--precision", metavar="N", help=_PRECISION_HELP),
-    dtype: Optional[str] = typer.Option(None, "--dtype", metavar="DTYPE", help=_DTYPE_HELP),
-    saturate: bool = typer.Option(False, "--saturate", help=_SATURATE_HELP),
+    names: Names = None,
+    input: InputFile = None,
+    format: OutputFormat = None,
+    precision: Precision = None,
+    dtype: Dtype = None,
+    saturate: Saturate = False,
     pred: Optional[str] = typer.Option(None, "--pred", metavar="P", hidden=True, help="A loss's predictions (see 'actloss loss --help')."),
     target: Optional[str] = typer.Option(None, "--target", metavar="T", hidden=True, help="A loss's targets (see 'actloss loss --help')."),
     order: Optional[Literal["1", "2"]] = typer.Option(None, "--order", metavar="N", help="1 for the derivative (the default), 2 for the second derivative."),
@@ -352,10 +360,10 @@ def _loss(
     names: Optional[List[str]] = typer.Argument(None, metavar="NAME", help="A loss (see 'actloss list --kind loss').", show_default=False),
     pred: Optional[str] = typer.Option(None, "--pred", metavar="P", help="Predictions: numbers, JSON, @FILE or - (stdin)."),
     target: Optional[str] = typer.Option(None, "--target", metavar="T", help="Targets: numbers, JSON, @FILE or - (stdin)."),
-    format: Optional[Format] = typer.Option(None, "--format", metavar="FORMAT", help=_FORMAT_HELP),
-    precision: Optional[int] = typer.Option(None, "--precision", metavar="N", help=_PRECISION_HELP),
-    dtype: Optional[str] = typer.Option(None, "--dtype", metavar="DTYPE", help=_DTYPE_HELP),
-    saturate: bool = typer.Option(False, "--saturate", help=_SATURATE_HELP),
+    format: OutputFormat = None,
+    precision: Precision = None,
+    dtype: Dtype = None,
+    saturate: Saturate = False,
     input: Optional[str] = typer.Option(None, "--input", hidden=True),
 ) -> None: ...
 
