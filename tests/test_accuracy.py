@@ -338,46 +338,28 @@ def central_difference(f, x, slope):
         return (f(xm + h) - f(xm - h)) / (2 * h)
 
 
+@pytest.mark.parametrize("order", [1, 2])
 @pytest.mark.parametrize("cfg", CONFIGS, ids=_cid)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(x=st.one_of(st.floats(-60.0, 60.0), st.floats(-1e6, 1e6), st.floats(allow_nan=False, allow_infinity=False)))
-def test_derivative_matches_finite_difference(cfg, x):
-    """The reference derivative agrees with a high-precision central difference of
-    the reference value (the derivative references are not taken on trust), and
-    our derivative is within the bound of it."""
+def test_derivative_matches_finite_difference(cfg, order, x):
+    """The reference f' (order 1) or f'' (order 2) agrees with a high-precision central difference
+    of the reference one order below (the derivative references are not taken on trust), and our
+    derivative of that order is within the bound of it."""
     name, ps = cfg
     assume(all(abs(x - k) > 1e-6 * max(1.0, abs(k)) for k in _kinks_of(name, ps)))
     rec = _record(name)
     params = dict(rec.bind(dict(ps)))
     ref = REFERENCES[name]
     p = {k: (mpf(v) if isinstance(v, float) else v) for k, v in params.items()}
-    an = evaluate(ref.derivative, x, params)
-    fd = central_difference(lambda t: ref.value(t, **p), x, an)
+    exact, below = (ref.derivative, ref.value) if order == 1 else (ref.second, ref.derivative)
+    an = evaluate(exact, x, params)
+    fd = central_difference(lambda t: below(t, **p), x, an)
     if not (abs(an) < TINY_DERIVATIVE and abs(fd) < TINY_DERIVATIVE):
         assert abs(fd - an) <= mp.mpf(2) ** -90 * abs(an), (x, mp.nstr(fd, 20), mp.nstr(an, 20))
-    near = any(abs(x - float(z)) <= NEAR_ZERO_WINDOW for z in _deriv_zeros(name, ps))
-    got = float(rec.derivative(np.array([x]), **dict(ps))[0])
-    assert score(got, an, near) <= BOUND, (x, got, mp.nstr(an, 17))
-
-
-@pytest.mark.parametrize("cfg", CONFIGS, ids=_cid)
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(x=st.one_of(st.floats(-60.0, 60.0), st.floats(-1e6, 1e6), st.floats(allow_nan=False, allow_infinity=False)))
-def test_second_derivative_matches_finite_difference(cfg, x):
-    """The reference f'' agrees with a high-precision central difference of the reference f'
-    (so the f'' references are not taken on trust either), and our f'' is within the bound of it."""
-    name, ps = cfg
-    assume(all(abs(x - k) > 1e-6 * max(1.0, abs(k)) for k in _kinks_of(name, ps)))
-    rec = _record(name)
-    params = dict(rec.bind(dict(ps)))
-    ref = REFERENCES[name]
-    p = {k: (mpf(v) if isinstance(v, float) else v) for k, v in params.items()}
-    an = evaluate(ref.second, x, params)
-    fd = central_difference(lambda t: ref.derivative(t, **p), x, an)
-    if not (abs(an) < TINY_DERIVATIVE and abs(fd) < TINY_DERIVATIVE):
-        assert abs(fd - an) <= mp.mpf(2) ** -90 * abs(an), (x, mp.nstr(fd, 20), mp.nstr(an, 20))
-    near = any(abs(x - float(z)) <= NEAR_ZERO_WINDOW for z in _deriv_zeros(name, ps, "second"))
-    got = float(rec.derivative(np.array([x]), order=2, **dict(ps))[0])
+    zeros = _deriv_zeros(name, ps) if order == 1 else _deriv_zeros(name, ps, "second")
+    near = any(abs(x - float(z)) <= NEAR_ZERO_WINDOW for z in zeros)
+    got = float(rec.derivative(np.array([x]), order=order, **dict(ps))[0])
     assert score(got, an, near) <= BOUND, (x, got, mp.nstr(an, 17))
 
 
