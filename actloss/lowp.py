@@ -39,7 +39,7 @@ from actloss.errors import ParameterError
 
 __all__ = [
     "FORMATS", "Format", "get_format", "format_names", "round_to", "to_dtype", "correctly_rounded",
-    "evaluate", "shortest", "bits_of", "all_values",
+    "evaluate", "rounded_result", "shortest", "bits_of", "from_bits", "all_values",
 ]
 
 
@@ -228,7 +228,25 @@ def to_dtype(values: np.ndarray, fmt: Any) -> np.ndarray:
 def bits_of(values: np.ndarray, fmt: Any) -> np.ndarray:
     """Bit patterns (unsigned integers of the format's width) of representable float64 values."""
     fmt = get_format(fmt)
+    values = np.asarray(values, dtype=np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        if fmt.name == "bfloat16":  # the high half of the float32 (exact: nothing is left to round)
+            return (np.ascontiguousarray(values.astype(np.float32)).view(np.uint32) >> np.uint32(16)).astype(np.uint16)
+        if fmt.name == "float16":
+            return np.ascontiguousarray(values.astype(np.float16)).view(np.uint16)
     return np.ascontiguousarray(to_dtype(values, fmt)).view(fmt.uint if fmt.bits >= 8 else np.uint8)
+
+
+def from_bits(codes: np.ndarray, fmt: Any) -> np.ndarray:
+    """The values (float64) of bit patterns of ``fmt``: the inverse of :func:`bits_of`."""
+    fmt = get_format(fmt)
+    codes = np.asarray(codes)
+    with np.errstate(invalid="ignore"):
+        if fmt.name == "bfloat16":
+            return (codes.astype(np.uint32) << np.uint32(16)).view(np.float32).astype(np.float64)
+        if fmt.name == "float16":
+            return codes.astype(np.uint16).view(np.float16).astype(np.float64)
+        return codes.astype(fmt.uint).view(fmt.dtype).astype(np.float64)
 
 
 def all_values(fmt: Any) -> np.ndarray:
@@ -440,8 +458,17 @@ def evaluate(record, which: str, x: Any, params: Mapping[str, Any] | None, dtype
     ``x`` is first rounded to the format (as a tensor of that dtype holds it).
     Losses (``which`` "value" or "derivative" with ``args = (target,)``): both
     inputs are rounded to the format, the loss and its gradient are computed in
-    float64 (within 4 ulp) and rounded once; see :func:`round_loss`.
+    float64 (within 4 ulp) and rounded once: correctly rounded unless the
+    float64 result lies within those 4 ulp of a midpoint of the format (for
+    bfloat16 about one value in 2**42), where it may be the other neighbour.
     """
+    fmt = get_format(dtype)
+    return to_dtype(rounded_result(record, which, x, params, fmt, saturate, *args), fmt)
+
+
+def rounded_result(record, which: str, x: Any, params: Mapping[str, Any] | None, dtype: Any,
+                   saturate: bool = False, *args: Any) -> np.ndarray:
+    """:func:`evaluate`'s values as float64 (each representable in the format)."""
     fmt = get_format(dtype)
     params = record.bind(params or {})
     kernels = record._kernels()
@@ -450,11 +477,45 @@ def evaluate(record, which: str, x: Any, params: Mapping[str, Any] | None, dtype
     if record.kind == "loss":
         target = round_to(_as_float64(args[0]), fmt, saturate)
         y = np.asarray(kernel(xr, target, **params), dtype=np.float64)
-        return to_dtype(round_to(y, fmt, saturate), fmt)
+        return round_to(y, fmt, saturate)
+    if fmt.name != "float64" and fmt.bits <= 16 and record.shape == "elementwise" and xr.size >= _BY_TABLE:
+        return _by_table(record, which, kernel, xr, params, fmt, saturate)
     y = np.asarray(kernel(xr, **params), dtype=np.float64)
     if fmt.name == "float64":
         return y
-    return to_dtype(correctly_rounded(record, which, xr, y, params, fmt, saturate), fmt)
+    return correctly_rounded(record, which, xr, y, params, fmt, saturate)
+
+
+_BY_TABLE = 4096  # from this many inputs of a 8- or 16-bit format on, results are looked up by bit pattern
+_TABLES: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+_TABLES_KEPT = 16
+
+
+def _by_table(record, which: str, kernel: Callable[..., Any], xr: np.ndarray, params: Mapping[str, Any],
+              fmt: Format, saturate: bool) -> np.ndarray:
+    """The correctly rounded results at the representable inputs ``xr`` (float64), through a table by bit pattern.
+
+    A format of 8 or 16 bits has at most 65,536 inputs: each is evaluated (and
+    correctly rounded) once, the first time it is met, and a long input or a
+    stream of blocks costs one lookup per element. The same results as the
+    direct path, element for element.
+    """
+    key = (record.name, which, repr(sorted(params.items())), fmt.name, bool(saturate))
+    entry = _TABLES.get(key)
+    if entry is None:
+        if len(_TABLES) >= _TABLES_KEPT:
+            _TABLES.pop(next(iter(_TABLES)))
+        size = 1 << (16 if fmt.bits == 16 else 8)
+        entry = _TABLES[key] = (np.zeros(size), np.zeros(size, dtype=bool))
+    table, filled = entry
+    codes = bits_of(xr.reshape(-1), fmt).astype(np.intp)
+    need = _unfilled(codes, filled)
+    if need.size:
+        vals = from_bits(need, fmt)
+        y = np.asarray(kernel(vals, **params), dtype=np.float64)
+        table[need] = correctly_rounded(record, which, vals, y, params, fmt, saturate)
+        filled[need] = True
+    return table[codes].reshape(xr.shape)
 
 
 def _as_float64(x: Any) -> np.ndarray:
@@ -583,13 +644,21 @@ def display(values: Any, fmt: Any) -> np.ndarray:
     size = 1 << (16 if fmt.bits == 16 else 8)
     table, filled = _DISPLAY.setdefault(fmt.name, (np.zeros(size), np.zeros(size, dtype=bool)))
     codes = bits_of(v.reshape(-1), fmt).astype(np.intp)
-    need = np.unique(codes[~filled[codes]])
+    need = _unfilled(codes, filled)
     if need.size:
-        with np.errstate(invalid="ignore"):
-            vals = need.astype(fmt.uint).view(fmt.dtype).astype(np.float64)
+        vals = from_bits(need, fmt)
         table[need] = [float(t) for t in shortest(vals, fmt)]
         filled[need] = True
     return table[codes].reshape(v.shape)
 
 
 _DISPLAY: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _unfilled(codes: np.ndarray, filled: np.ndarray) -> np.ndarray:
+    """The distinct codes not yet in a table, ascending (one pass over the codes, no sort)."""
+    if filled[codes].all():
+        return codes[:0]
+    met = np.zeros(filled.size, dtype=bool)
+    met[codes] = True
+    return np.flatnonzero(met & ~filled)

@@ -135,11 +135,45 @@ def _ref_bits(table, fmt, name, order):
 @pytest.mark.parametrize("fmt", ("bfloat16", "float16"))
 @pytest.mark.parametrize("name", ELEMENTWISE)
 def test_every_value_correctly_rounded(table, fmt, name):
+    """Both ways the product evaluates: a long input through its table by bit pattern, and
+    short inputs (fewer than lowp._BY_TABLE) directly."""
     xs = L.finite_values(fmt)
+    short = lowp._BY_TABLE - 1
     for order in ORDERS:
         want = _ref_bits(table, fmt, name, order)
         got = L.product_bits(product(name, order, fmt, xs), fmt)
         assert np.array_equal(got, want), report(name, order, fmt, xs, got, want)
+        direct = np.concatenate([product(name, order, fmt, xs[i:i + short]) for i in range(0, xs.size, short)])
+        got = L.product_bits(direct, fmt)
+        assert np.array_equal(got, want), report(name, order, fmt, xs, got, want) + " (short inputs)"
+
+
+@pytest.mark.parametrize("fmt", ("bfloat16", "float16", "float8_e4m3fn", "float8_e5m2", "float4_e2m1fn"))
+def test_bit_patterns_as_ml_dtypes_has_them(fmt):
+    f = lowp.get_format(fmt)
+    codes = np.arange(1 << f.bits).astype(f.uint)
+    with np.errstate(invalid="ignore"):
+        want = codes.view(getattr(ml_dtypes, fmt) if fmt != "float16" else np.float16).astype(np.float64)
+    got = lowp.from_bits(codes, fmt)
+    assert np.array_equal(got, want, equal_nan=True)
+    assert np.array_equal(np.signbit(got), np.signbit(want))
+    finite = np.isfinite(want)
+    assert np.array_equal(lowp.bits_of(want[finite], fmt), codes[finite])
+    assert np.isnan(lowp.from_bits(lowp.bits_of(want[~finite & np.isnan(want)], fmt), fmt)).all()
+    assert np.array_equal(lowp.bits_of(want[np.isinf(want)], fmt), codes[np.isinf(want)])
+
+
+def test_table_by_parameters_and_format():
+    """A long input is looked up in a table per function, derivative, parameters and format."""
+    x = np.linspace(-6, 6, 3 * lowp._BY_TABLE)
+    elu = REG.get("elu")
+    for alpha in (1.0, 0.5):
+        for fmt in ("bfloat16", "float16"):
+            for order in ORDERS:
+                long = product("elu", order, fmt, x, alpha=alpha)
+                short = np.concatenate([product("elu", order, fmt, x[i:i + 100], alpha=alpha) for i in range(0, x.size, 100)])
+                assert np.array_equal(long, short), (alpha, fmt, order)
+    assert elu.value(x, dtype="bfloat16", saturate=True, alpha=2.0).dtype == L.spec("bfloat16").dtype
 
 
 @pytest.mark.parametrize("fmt", ("bfloat16", "float16"))

@@ -22,15 +22,20 @@ def _column(record, derivative: int) -> str:
     return record.name + "'" * int(derivative)
 
 
-def compute(record, params, x, derivative: int, lowp=None):
-    """f, f' or f'' at x; with ``lowp`` (a LowPrecision) correctly rounded into its format, as printed."""
-    kw = {} if lowp is None else {"dtype": lowp.format, "saturate": lowp.saturate}
+def compute(record, params, x, derivative: int, lowp=None, shown: bool = True):
+    """f, f' or f'' at x; with ``lowp`` (a LowPrecision) correctly rounded into its format, as printed
+    (``shown=False``: the rounded values themselves, for :meth:`LowPrecision.shown` later)."""
+    if lowp is not None:
+        from actloss.lowp import rounded_result
+
+        which = ("value", "derivative", "derivative2")[int(derivative)]
+        record.check_order(max(1, int(derivative)))
+        y = rounded_result(record, which, x, params, lowp.format, lowp.saturate)
+        return lowp.shown(y) if shown else y
     if derivative == 2:
-        y = record.derivative(x, order=2, **kw, **params)
-    else:
-        fn = record.derivative if derivative else record.value
-        y = fn(x, **kw, **params)
-    return y if lowp is None else lowp.shown(y)
+        return record.derivative(x, order=2, **params)
+    fn = record.derivative if derivative else record.value
+    return fn(x, **params)
 
 
 class LowPrecision:
@@ -39,11 +44,11 @@ class LowPrecision:
     def __init__(self, fmt, saturate: bool, precision):
         self.format, self.saturate, self.precision = fmt, saturate, precision
 
-    def rounded(self, blocks):
+    def rounded(self, x):
+        """The inputs as a tensor of the format holds them."""
         from actloss.lowp import round_to
 
-        for b in blocks:
-            yield round_to(b, self.format, self.saturate)
+        return round_to(x, self.format, self.saturate)
 
     def shown(self, values):
         """The float64 nearest each value's shortest round-trip decimal (exact values with --precision)."""
@@ -56,7 +61,7 @@ class LowPrecision:
 
 
 def _shown_x(x, lowp):
-    return x if lowp is None else lowp.shown(x)
+    return x if lowp is None else lowp.shown(lowp.rounded(x))
 
 
 def _csv_header(records, derivative) -> bytes:
@@ -103,8 +108,6 @@ def evaluate(records, bound, numbers, input_path, derivative, fmt, precision, ve
              lowp=None) -> None:
     """Compute and print, block by block: memory stays bounded whatever the input's length."""
     blocks = _blocks(numbers, input_path, vector, lowp)
-    if lowp is not None:
-        blocks = lowp.rounded(blocks)
     if fmt == "table":
         x = _gather(blocks, vector)
         if x.shape[0] == 0:
@@ -154,9 +157,12 @@ def _plain_or_csv(records, bound, derivative, fmt, precision, vector, n_in, lowp
     state = {"header": csv, "vectors": 0}
     n_out = compute(records[0], bound[0], np.zeros((1, n_in)), False).shape[-1] if vector else 1
 
+    # in a low-precision format the rows hold the rounded values, and text_of prints each in its
+    # shortest decimals (in the writing process of a stream, beside the rendering)
     def compute_rows(x):
-        ys = [compute(r, p, x, derivative, lowp) for r, p in zip(records, bound)]
-        x = _shown_x(x, lowp)
+        ys = [compute(r, p, x, derivative, lowp, shown=False) for r, p in zip(records, bound)]
+        if lowp is not None and (csv or vector):
+            x = lowp.rounded(x)
         if not vector:
             return np.column_stack(([x] if csv else []) + ys)
         y = ys[0]
@@ -166,6 +172,8 @@ def _plain_or_csv(records, bound, derivative, fmt, precision, vector, n_in, lowp
 
     def text_of(rows):
         head = b""
+        if lowp is not None:
+            rows = lowp.shown(rows)
         if vector and derivative:
             n, m = n_in, n_out  # each Jacobian: n_out rows of n_in
             if csv:
