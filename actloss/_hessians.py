@@ -25,7 +25,7 @@ import numpy as np
 
 from actloss import _kernels as K
 from actloss import _losses as L
-from actloss._dd import div_dd_dd, two_prod, two_sum
+from actloss._dd import div_dd_dd, div_dd_pair, two_prod, two_prod_scaled, two_sum
 from actloss.errors import InputError, ShapeError, arg
 
 
@@ -174,10 +174,20 @@ def _bce2(pred, target, parts, logits=False, pos_weight=None):
         return _keep_nan(pred, s), np.where(np.isfinite(s), e, 0.0)
 
 
+def _quantile2(pred, target, parts, tau=0.5):
+    return _const(pred, target, 0.0)  # 0 at r = 0 too (autograd's double backward of the pinball loss)
+
+
+def _soft_margin2(pred, target, parts):
+    """sigma(-y x) sigma(y x) = sigma(x) sigma(-x) for y = +-1, whatever the label."""
+    return K.sigmoid_grad(np.asarray(pred, dtype=np.float64)), 0.0
+
+
 ELEMENTWISE = {
     "mse": _mse2, "l2": _mse2, "l1": _l1_2, "huber": _huber2, "smooth_l1": _smooth_l1_2,
     "log_cosh": _log_cosh2, "gaussian_nll": _gaussian_nll2, "poisson_nll": _poisson_nll2,
     "hinge": _hinge2, "squared_hinge": _squared_hinge2, "bce": _bce2,
+    "quantile": _quantile2, "soft_margin": _soft_margin2,
 }
 
 
@@ -205,6 +215,26 @@ poisson_nll_grad2 = _elementwise_pair("poisson_nll")
 hinge_grad2 = _elementwise_pair("hinge")
 squared_hinge_grad2 = _elementwise_pair("squared_hinge")
 bce_grad2 = _elementwise_pair("bce")
+quantile_grad2 = _elementwise_pair("quantile")
+soft_margin_grad2 = _elementwise_pair("soft_margin")
+
+
+def multilabel_soft_margin_grad2(pred, target, reduction="mean", weight=None):
+    """d2/d pred2 of multilabel_soft_margin, the shape of pred: the Hessian is diagonal, w_c sigma(x) sigma(-x)/C
+    per element (the loss of a sample is the mean over its C classes), whatever the target; 'mean' divides
+    by the number of samples, 'none' gives each sample's own."""
+    parts = L.parts("multilabel_soft_margin", pred, target, weight=weight)
+    pred = np.asarray(pred, dtype=np.float64)
+    c = pred.shape[-1]
+    w = L._weights(weight, c)
+    with np.errstate(all="ignore"):
+        s = K.sigmoid_grad(pred)
+        h, l = (s, np.zeros_like(s)) if w is None else two_prod_scaled(w, s)
+        l = np.where(np.isfinite(l), l, 0.0)
+        # the division by C exact as a double-double, the reduction's division the one rounding
+        h, l = div_dd_pair(h, l, np.float64(c), np.float64(0.0))
+        l = np.where(np.isfinite(l), l, 0.0)
+        return _finish(h, l, parts, reduction)
 
 
 # ---------------------------------------------------------------------------

@@ -52,6 +52,9 @@ ELEMENTWISE = {
             lambda p, t, logits: _sig(p) * _sig(-p) if logits
             else (Z if t == 0 else t / p**2) + (Z if t == 1 else (1 - t) / (1 - p) ** 2),
             [{"logits": False}, {"logits": True}]),
+    "quantile": (lambda p, t, tau: max(tau * (t - p), (tau - 1) * (t - p)), lambda p, t, tau: Z,
+                 [{"tau": 0.5}, {"tau": 0.1}]),
+    "soft_margin": (lambda p, t: _softplus(-(1 if t > 0 else -1) * p), lambda p, t: _sig(p) * _sig(-p), [{}]),
 }
 
 
@@ -68,6 +71,9 @@ def _cases(name, params, rng):
         target = np.concatenate([rng.uniform(0, 1, n // 2), rng.choice([0.0, 1.0], n - n // 2),
                                  [0.3, 1.0, 0.0, 0.7, 0.0, 1.0]])
         return pred, target
+    if name == "soft_margin":
+        pred = np.concatenate([rng.uniform(-40, 40, n), [-1000.0, 1000.0, 0.0, -745.0, 745.0, 36.7, -710.0, 1e-300]])
+        return pred, rng.choice([-1.0, 1.0], pred.size)
     if name == "bce":
         pred = np.concatenate([rng.uniform(-40, 40, n), [-1000.0, 1000.0, 0.0, -745.0, 36.7, 710.0]])
         return pred, rng.uniform(0, 1, pred.size)
@@ -124,6 +130,48 @@ def test_references_are_second_derivatives(name, params):
             xm, tm = mpf(x), mpf(t)
             num = mp.diff(lambda u: loss(u, tm, **p), xm, 2)
             assert abs(num - second(xm, tm, **p)) <= mp.mpf(10) ** -30 * max(1, abs(num)), (x, t, num)
+
+
+MULTILABEL_CASES = [
+    ([[0.0, 1.0, -2.0]], [[1.0, 0.0, 1.0]], None),
+    ([[0.5, -3.0], [40.0, -40.0], [1000.0, -1000.0], [-745.0, 745.0], [36.7, 1e-300]],
+     [[0.0, 1.0], [1.0, 1.0], [0.3, 0.7], [0.0, 0.0], [1.0, 0.5]], None),
+    ([[0.5, -3.0, 2.0], [40.0, -40.0, 700.0], [-745.0, 1e-300, 3.0]],
+     [[0.0, 1.0, 1.0], [1.0, 1.0, 0.0], [0.0, 0.2, 1.0]], (0.3, 2.0, 7.0)),
+    ([0.25, -1.5, 20.0], [1.0, 0.0, 1.0], (1.0, 3.0, 0.1)),
+]
+
+
+@pytest.mark.parametrize("reduction", ["sum", "mean", "none"])
+@pytest.mark.parametrize("pred, target, weight", MULTILABEL_CASES, ids=[str(i) for i in range(len(MULTILABEL_CASES))])
+def test_multilabel_soft_margin_hessian_diagonal(pred, target, weight, reduction):
+    """The loss of a sample is (1/C) sum_c w_c [t log sigma(x) + (1 - t) log sigma(-x)]: a diagonal Hessian
+    w_c sigma(x) sigma(-x)/C; 'mean' over the samples."""
+    got = get("multilabel_soft_margin").derivative(pred, target, order=2, reduction=reduction, weight=weight)
+    x = np.asarray(pred, dtype=np.float64)
+    assert got.shape == x.shape
+    c = x.shape[-1]
+    n = 1 if reduction != "mean" or x.ndim == 1 else x.shape[0]
+    w = np.ones(c) if weight is None else np.asarray(weight)
+    with mp.workprec(PREC):
+        for idx in np.ndindex(x.shape):
+            exact = mpf(w[idx[-1]]) * _sig(mpf(x[idx])) * _sig(-mpf(x[idx])) / c / n
+            assert ulp_error(got[idx], exact) <= BOUND, (idx, got[idx], mp.nstr(exact, 17))
+
+
+def test_multilabel_soft_margin_reference_is_the_second_derivative():
+    w, t = [mp.mpf("0.3"), mp.mpf(2)], [mp.mpf("0.2"), mp.mpf(1)]
+
+    def loss(a, b):
+        return mp.fsum(wc * (tc * _softplus(-x) + (1 - tc) * _softplus(x)) for wc, tc, x in zip(w, t, (a, b))) / 2
+
+    z = (mp.mpf("0.7"), mp.mpf(-2))
+    with mp.workprec(200):
+        for i in range(2):
+            for j in range(2):
+                order = tuple(int(k == i) + int(k == j) for k in range(2))
+                want = w[i] * _sig(z[i]) * _sig(-z[i]) / 2 if i == j else 0
+                assert abs(mp.diff(loss, z, order) - want) < mp.mpf(10) ** -30
 
 
 def _ce_reference(z, A):
