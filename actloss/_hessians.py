@@ -291,3 +291,227 @@ def ce_grad2(pred, target, reduction="mean", logits=False, label_smoothing=0.0, 
         d = np.where(A == 0, 0.0, np.where(pred == 0, np.inf, d))
         h = np.where(eye, d[..., :, None], 0.0)
         return _finish(h, 0.0, parts, reduction)
+
+
+# ---------------------------------------------------------------------------
+# focal: FL = a_t u^g CE, u = 1 - p_t = t q + (1 - t) p
+# ---------------------------------------------------------------------------
+
+def _log1p_dd(eh, el):
+    """log(1 + e) as a double-double for -1/2 <= e <= 1, relative ~2**-63: the series below |e| < 2**-10
+    (seven terms, the first two in double-double), else log of the double-double 1 + e."""
+    with np.errstate(all="ignore"):
+        small = np.abs(eh) < 2.0**-10
+        e = np.where(small, eh, 0.0)
+        s2h, s2l = two_prod(e, e)
+        rest = e * e * e * (1.0 / 3.0 - e * (0.25 - e * (0.2 - e * (1.0 / 6.0 - e / 7.0))))
+        sh, sl = two_sum(e, -0.5 * s2h)
+        sl = sl + (np.where(small, el, 0.0) * (1.0 - e) - 0.5 * s2l + rest)
+        dh, dl = two_sum(1.0, np.where(small, 0.0, eh))
+        dl = dl + np.where(small, 0.0, el)
+        Lh, Ll = L._log2(np.where(small, 1.0, dh), np.where(small, 0.0, dl))
+        return np.where(small, sh, Lh), np.where(small, sl, Ll)
+
+
+def _softplus_dd(x):
+    """softplus(x) = max(x, 0) + log1p(exp(-|x|)) as a double-double (finite x)."""
+    eh, el = L._exp2(-np.abs(x))
+    lh, ll = _log1p_dd(eh, el)
+    sh, sl = two_sum(np.maximum(x, 0.0), lh)
+    return sh, sl + ll
+
+
+def _pow_dd(Lh, Ll, kh, kl):
+    """exp((kh + kl)(Lh + Ll)) as a double-double, for the exponent above -2e4 and at most 700."""
+    gh, ge = two_prod(kh, Lh)
+    ge = ge + kh * Ll + kl * Lh
+    xh = np.clip(gh, -2.0e4, 700.0)
+    em, eml, ek = L._exp_dd(xh, np.where(gh == xh, ge, 0.0))
+    return np.ldexp(em, ek), np.ldexp(eml, ek), np.abs(gh) < 700.0
+
+
+def _dd(x):
+    return x, np.zeros_like(x)
+
+
+def _mul(*factors):
+    """The product of double-doubles (pairs) and floats as a double-double."""
+    h, l = factors[0] if isinstance(factors[0], tuple) else (factors[0], 0.0)
+    for f in factors[1:]:
+        fh, fl = f if isinstance(f, tuple) else (f, 0.0)
+        h, l = L._ddmul(h, l, fh, fl)
+    return h, l
+
+
+def _sum(*terms):
+    h, l = terms[0]
+    for th, tl in terms[1:]:
+        h, l = L._ddadd(h, l, th, tl)
+    s = h + l
+    return s, l - (s - h)
+
+
+def _ln1p_exact(e):
+    """ln(1 + e) in decimal, by its series where e is below 1e-8 (1 + e would round to 1)."""
+    from decimal import getcontext
+
+    if e == 0 or abs(e) >= L.X.Decimal("1e-8"):
+        return (1 + e).ln()
+    eps = abs(e) * L.X.Decimal(10) ** -(getcontext().prec + 2)
+    total, term, k = e * 0, e, 1
+    while abs(term) > eps:
+        total += term / k
+        k += 1
+        term = -term * e
+    return total
+
+
+def _focal_grad2_exact(gamma, alpha, logits):
+    """The definition of FL'' in decimal, for 0 < u and (probabilities) 0 < p < 1."""
+    g = L.X.D(gamma)
+    al = L.X.D(alpha)
+
+    def fn(x, t):
+        b = 1 - 2 * t
+        if logits:
+            p, q = 1 / (1 + (-x).exp()), 1 / (1 + x.exp())
+
+            def sp(z):  # softplus
+                return z + _ln1p_exact((-z).exp()) if z > 0 else _ln1p_exact(z.exp())
+
+            ce = t * sp(-x) + (1 - t) * sp(x)
+            du, d2u, dce, d2ce = b * p * q, b * p * q * (q - p), (1 - t) * p - t * q, p * q
+        else:
+            p, q = x, 1 - x
+            ce = -(t * p.ln() if t != 0 else 0) - ((1 - t) * q.ln() if t != 1 else 0)
+            du, d2u, dce, d2ce = b, 0, -t / p + (1 - t) / q, t / (p * p) + (1 - t) / (q * q)
+        u = t * q + (1 - t) * p
+        at = al * t + (1 - al) * (1 - t) if alpha >= 0 else 1
+        return at * (g * (g - 1) * u ** (g - 2) * du * du * ce + g * u ** (g - 1) * (d2u * ce + 2 * du * dce)
+                     + u**g * d2ce)
+
+    return fn
+
+
+def _focal2(pred, target, parts, gamma=2.0, alpha=0.25, logits=False):
+    """FL'' = a_t [g(g-1) u^(g-2) u'^2 CE + g u^(g-1) u'' CE + 2 g u^(g-1) u' CE' + u^g CE''].
+
+    Every factor is a double-double (sigma and 1 - sigma from the exact kernel, u, CE from log1p, u^g from
+    log and exp), the terms are summed in double-double, and where the sum has lost its margin (the terms
+    have opposite signs; FL'' has zeros) or was not formed (tails, subnormal u) the element is recomputed
+    exactly in decimal. With logits the terms are u^g [g(g-1) r^2 CE + g r (q - p) CE + 2 g r (p - t) + pq],
+    r = u'/u = (1 - 2t) pq/u, |r| <= 1, so nothing overflows on the way.
+
+    Limits where u = 1 - p_t = 0 (t = 1 and p = 1, or t = 0 and p = 0): with logits FL'' -> 0 (like
+    u^(g+1)); with probabilities FL'' -> a_t g (g + 1) u^(g - 1), i.e. 0 for g > 1, 2 a_t for g = 1,
+    +inf for 0 < g < 1, and a_t (bce'') for g = 0; probabilities at p = 0 or 1 with u > 0: +inf (t/p^2 or
+    (1 - t)/q^2 beats the logs); logits of +-inf: 0; a_t = 0: 0 (the loss is 0). actloss returns these
+    limits. PyTorch 2.13's double backward through torchvision's sigmoid_focal_loss formula (and the same
+    with binary_cross_entropy for probabilities) gives NaN at u = 0 for 0 < g < 1 and 1 < g < 2 (0 * inf in
+    pow's backward), 0 for g = 1 and g >= 2 (so 0, not 2 a_t, for probabilities at g = 1); in float64 it
+    reaches u = 0 already from |x| > 36.7, where sigma(x) rounds to 1, while actloss keeps the exact tail.
+    """
+    pred = np.asarray(pred, dtype=np.float64)
+    target = np.asarray(target, dtype=np.float64)
+    oh, ol = two_sum(1.0, -target)
+    if alpha >= 0:
+        ah, al = L._ddadd(*two_prod(np.float64(alpha), target), *L._ddmul(np.float64(1.0 - alpha), 0.0, oh, ol))
+    else:
+        ah, al = np.ones_like(target), np.zeros_like(target)
+    if gamma == 0:  # a_t bce''
+        h, l = _bce2(pred, target, parts, logits=logits)
+        h, l = L._ddmul(ah, al, h, l)
+        y = np.where(np.isfinite(h), h, (ah + al) * h)
+        return np.where(ah == 0, 0.0, y), np.where(np.isfinite(h) & (ah != 0), l, 0.0)
+    fin = np.isfinite(pred)
+    x = np.where(fin, pred, 0.0)
+    if logits:
+        ph, pl, qh, ql = L._sigmoid_dd(x)
+    else:
+        ph, pl = x, np.zeros_like(x)
+        qh, ql = two_sum(1.0, -x)
+    P, Q = (ph, pl), (qh, ql)
+    uh, ul = L._ddadd(*L._ddmul(target, 0.0, qh, ql), *L._ddmul(oh, ol, ph, pl))
+    u = uh + ul
+    ul, uh = ul - (u - uh), u
+    U = (uh, ul)
+    B = two_sum(1.0, -2.0 * target)
+    pos = uh > 0
+    us = np.where(pos, uh, 1.0), np.where(pos, ul, 0.0)
+    Lh, Ll = L._log2(*us)
+    M0h, M0l, ok0 = _pow_dd(Lh, Ll, np.float64(gamma), 0.0)
+    M0 = (M0h, M0l)
+    G1 = _mul(np.float64(gamma), two_sum(np.float64(gamma), -1.0))  # g (g - 1)
+    if logits:
+        ce = L._ddadd(*_mul(target, _softplus_dd(-x)), *_mul((oh, ol), _softplus_dd(x)))
+        PQ = _mul(P, Q)
+        rh, rl = L._dd_div(*_mul(B, PQ), *us)
+        R = (np.where(pos, rh, B[0]), np.where(pos, rl, 0.0))
+        R = (np.where(np.isfinite(R[0]), R[0], 0.0), np.where(np.isfinite(R[1]), R[1], 0.0))
+        QmP = L._dd_sub_pair(qh, ql, ph, pl)
+        # p - t = (1 - t) p - t q: relative accuracy whatever t, cancelling only where sigma(x) = t
+        TP, TQ = _mul((oh, ol), P), _mul(target, Q)
+        PmT = L._dd_sub_pair(*TP, *TQ)
+        t1 = _mul(G1, R, R, ce)
+        t2 = _mul(np.float64(gamma), R, QmP, ce)
+        t3 = _mul(2.0 * gamma, R, PmT)
+        t4 = PQ
+        s, sl = _sum(t1, t2, t3, t4)
+        big = [t1[0], _mul(np.float64(gamma), R, ce)[0], _mul(2.0 * gamma, R, TP)[0], _mul(2.0 * gamma, R, TQ)[0], t4[0]]
+        ok = ok0 & ~((PQ[0] < 2.0**-900) & (np.abs(x) < 760.0))  # lo parts subnormal: decimal
+    else:
+        inner = (x > 0) & (x < 1)
+        xs = np.where(inner, x, 0.5)
+        qs = (np.where(inner, qh, 0.5), np.where(inner, ql, 0.0))
+        # log p and log q: log1p of -q (p >= 1/2) or -p, exact arguments
+        lph, lpl = _log1p_dd(-qs[0], -qs[1])
+        lqh, lql = _log1p_dd(-xs, np.zeros_like(xs))
+        hi_p = xs >= 0.5
+        lPh, lPl = L._log2(xs, np.zeros_like(xs))
+        lQh, lQl = L._log2(*qs)
+        logp = (np.where(hi_p, lph, lPh), np.where(hi_p, lpl, lPl))
+        logq = (np.where(hi_p, lQh, lqh), np.where(hi_p, lQl, lql))
+        ce = L._ddadd(*_mul(-target, logp), *_mul((-oh, -ol), logq))
+        M1h, M1l, ok1 = _pow_dd(Lh, Ll, *two_sum(np.float64(gamma), -1.0))
+        M1 = (M1h, M1l)
+        ceu = L._dd_div(*ce, *us)
+        tp = L._dd_div(target, 0.0, xs, 0.0)
+        tq = L._dd_div(oh, ol, *qs)
+        t1 = _mul(G1, B, B, M1, ceu)
+        t3a = _mul(-2.0 * gamma, B, M1, tp)
+        t3b = _mul(2.0 * gamma, B, M1, tq)
+        t4a = _mul(M0, L._dd_div(*tp, xs, 0.0))
+        t4b = _mul(M0, L._dd_div(*tq, *qs))
+        s, sl = _sum(t1, t3a, t3b, t4a, t4b)
+        big = [t1[0], t3a[0], t3b[0], t4a[0], t4b[0]]
+        ok = ok0 & ok1 & inner
+    lost = L._cancels(s, *big)
+    # the sum times u^g (logits) and a_t
+    if logits:
+        s, sl = _mul(M0, (s, sl))
+    yh, yl = _mul((ah, al), (s, sl))
+    y = yh + yl
+    yl = yl - (y - yh)
+    ok = ok & pos & fin & np.isfinite(y) & np.isfinite(yl) & (uh > 2.0**-960)
+    redo = fin & pos & (~ok | lost)
+    if not logits:
+        redo &= (x > 0) & (x < 1)
+    y = np.where(ok, y, 0.0)
+    yl = np.where(ok, yl, 0.0)
+    y = L.X.refine(y, redo, _focal_grad2_exact(gamma, alpha, logits), x, target, lo=yl)
+    # limits: u = 0, and probabilities at 0 or 1 with u > 0 (CE'' = t/p^2 or (1 - t)/q^2 is infinite)
+    if logits:
+        y = np.where(fin & ~pos, 0.0, y)
+        y = np.where(np.isinf(pred), 0.0, y)
+    else:
+        a0 = ah + al
+        lim = a0 * (0.0 if gamma > 1 else 2.0 if gamma == 1 else np.inf)
+        y = np.where(~pos, lim, y)
+        y = np.where(pos & ((x == 0) | (x == 1)), np.inf, y)
+    y = np.where(ah == 0, 0.0, y)  # a_t = 0: the loss is 0 identically
+    yl = np.where(np.isfinite(y) & (y != 0) & (ok | redo), yl, 0.0)
+    return _keep_nan(pred, y), yl
+
+
+ELEMENTWISE["focal"] = _focal2
+focal_grad2 = _elementwise_pair("focal")

@@ -1550,7 +1550,7 @@ def plot_dice(t, **params):
 # ---------------------------------------------------------------------------
 
 from actloss._hessians import (  # noqa: E402,F401  (the registry finds them here; they need the above)
-    bce_grad2, ce_grad2, gaussian_nll_grad2, hinge_grad2, huber_grad2, l1_grad2, l2_grad2, log_cosh_grad2,
+    bce_grad2, ce_grad2, focal_grad2, gaussian_nll_grad2, hinge_grad2, huber_grad2, l1_grad2, l2_grad2, log_cosh_grad2,
     mse_grad2, multilabel_soft_margin_grad2, poisson_nll_grad2, quantile_grad2, smooth_l1_grad2,
     soft_margin_grad2, squared_hinge_grad2,
 )
