@@ -26,7 +26,6 @@ import numpy as np
 from actloss import _kernels as K
 from actloss import _losses as L
 from actloss._dd import div_dd_dd, div_dd_pair, two_prod, two_prod_scaled, two_sum
-from actloss.errors import InputError, ShapeError, arg
 
 
 def _finish(h, l, parts: L.Parts, reduction: str) -> np.ndarray:
@@ -241,56 +240,108 @@ def multilabel_soft_margin_grad2(pred, target, reduction="mean", weight=None):
 # ce: one C x C block per sample
 # ---------------------------------------------------------------------------
 
-def _ce_coefficients(pred, target, label_smoothing, weight, ignore_index=-100):
-    """A[n, c] with loss_n = -sum_c A[n, c] log p[n, c], as the ce kernel forms them."""
+def _ce_coefficients(pred, target, label_smoothing, weight, ignore_index=-100, normalize=False):
+    """The ce kernel's coefficients for pred with the class axis last: (A, Al) as a double-double with
+    loss_n = -sum_c A[n, c] log p[n, c] (class weights, label smoothing, ignored samples, and soft targets
+    divided by their row sums with ``normalize``, as the loss takes them)."""
     c = pred.shape[-1]
     w = L._weights(weight, c)
-    w_row = np.ones(c) if w is None else w
     if target.shape == pred.shape[:-1]:
-        idx, keep = L._class_indices(pred, target, "ce", int(ignore_index))
-        onehot = np.zeros(pred.shape)
-        np.put_along_axis(onehot, idx[..., None], 1.0, axis=-1)
-        A = (1.0 - label_smoothing) * w_row[idx][..., None] * onehot
-        if label_smoothing:
-            A = A + (label_smoothing / c) * w_row
-        return A * keep[..., None]  # ignored samples: no loss, no curvature
-    return w_row * ((1.0 - label_smoothing) * target + label_smoothing / c)
+        kind = "indices"
+        target, keep = L._class_indices(pred, target, "ce", int(ignore_index))
+    else:
+        kind = "distributions"
+        if normalize:
+            target, _ = L._normalized(target)
+        keep = np.ones(pred.shape[:-1], dtype=bool)
+    return L._coefficients(pred.shape, target, kind, w, label_smoothing, keep)
+
+
+def _over_square_dd(nh, nl, sh, sl):
+    """(nh + nl)/(sh + sl)**2 as a double-double for n >= 0, s > 0 (the mantissas divided, so nothing
+    over- or underflows before the final ldexp)."""
+    ms, ks = np.frexp(sh)
+    mn, kn = np.frexp(nh)
+    msl = np.ldexp(sl, -ks)
+    mnl = np.ldexp(nl, -kn)
+    q, qe = two_prod(ms, ms)
+    qe = qe + 2.0 * ms * msl
+    h, l = div_dd_pair(mn, mnl, q, qe)
+    return np.ldexp(h, kn - 2 * ks), np.ldexp(l, kn - 2 * ks)
+
+
+def _row_sums_exact(a):
+    """Each row's sum along the last axis as a double-double (math.fsum, then the exact remainder)."""
+    import math
+
+    flat = a.reshape(-1, a.shape[-1]).tolist()
+    hi = [math.fsum(r) for r in flat]
+    lo = [math.fsum(r + [-h]) if math.isfinite(h) else 0.0 for r, h in zip(flat, hi)]
+    shape = a.shape[:-1] + (1,)
+    return np.array(hi).reshape(shape), np.array(lo).reshape(shape)
+
+
+def _normalized_block_exact(Ah, Al, a, Sh, Sl, sh, sl):
+    return (Ah + Al) / (a * a) - (Sh + Sl) / ((sh + sl) * (sh + sl))
 
 
 def ce_grad2(pred, target, reduction="mean", logits=False, label_smoothing=0.0, weight=None, ignore_index=-100,
              normalize=False):
-    """The per-sample Hessian of ce with respect to pred, shape pred.shape + (C,).
+    """The per-sample (per-position) Hessian of ce with respect to pred, shape pred.shape + (C,).
 
-    --logits: S (diag(p) - p p^T), p = softmax(pred), S = sum_c A[n, c]; each entry
-    p_i (1 - p_i) or -p_i p_j (1 - p from the log-softmax, never 1 minus a rounded p)
-    times S is a double-double, divided once for 'mean'. Probabilities: diag(A / p^2).
+    pred (C,) or (N, C): H[n, i, j] = d2 L/d pred[n, i] d pred[n, j]; (N, C, d1, ...), classes on axis 1
+    as in PyTorch: H[n, i, d..., j] = d2 L/d pred[n, i, d...] d pred[n, j, d...] (the entries between
+    different positions d are 0 and not returned). A[n, c] are the loss's coefficients, loss_n =
+    -sum_c A[n, c] log p[n, c], and S their sum per sample (1 for a class index without weights or smoothing).
+
+    --logits: S (diag(p) - p p^T), p = softmax(pred); each entry p_i (1 - p_i) or -p_i p_j (1 - p from the
+    log-softmax, never 1 minus a rounded p) times S is a double-double, divided once for 'mean'.
+    Probabilities: diag(A / p^2). Probabilities with ``normalize`` (loss -sum_i A_i log(a_i / s), s = sum_j a_j
+    exact): diag(A / a^2) - (S / s^2) 1 1^T, a full block; each entry a double-double, recomputed exactly
+    in decimal where the diagonal's two terms cancel.
     """
     parts = L.parts("ce", pred, target, logits=logits, label_smoothing=label_smoothing, weight=weight,
                     ignore_index=ignore_index, normalize=normalize)
     pred = np.asarray(pred, dtype=np.float64)
     target = np.asarray(target, dtype=np.float64)
-    if pred.ndim > 2:
-        raise ShapeError(f"second derivatives of ce take pred of shape (C,) or (N, C), got {L.shape_text(pred.shape)}")
-    if normalize and not logits:
-        raise InputError(f"second derivatives of ce are not available with {arg('normalize', True)}: normalize the rows first")
-    A = _ce_coefficients(pred, target, label_smoothing, weight, ignore_index)
-    c = pred.shape[-1]
+    pred, target, _, c, _ = L._class_axis_last(pred, target, "ce")
+    A, Al = _ce_coefficients(pred, target, label_smoothing, weight, ignore_index, normalize)
     eye = np.eye(c, dtype=bool)
     with np.errstate(all="ignore"):
+        Sh, Sl = L._row_sum_dd(A, Al)
+        Sh, Sl = Sh[..., None, None], Sl[..., None, None]
         if logits:
             _, p, one_minus_p = L.softmax_parts(pred)
-            S = np.sum(A, axis=-1)[..., None, None]
             pi, pj = p[..., :, None], p[..., None, :]
             qi = one_minus_p[..., :, None]
             h, l = two_prod(pi, np.where(eye, qi, -pj))
-            sh, sl = two_prod(h, np.broadcast_to(S, h.shape))
-            sl = sl + l * S
+            sh, sl = L._ddmul(h, l, *np.broadcast_arrays(Sh, Sl))
             sh = np.where(np.isnan(pred).any(axis=-1)[..., None, None], np.nan, sh)  # a NaN logit: a NaN block
-            return _finish(sh, sl, parts, reduction)
-        d = _over_square(A, 0.0, pred, 0.0)
-        d = np.where(A == 0, 0.0, np.where(pred == 0, np.inf, d))
-        h = np.where(eye, d[..., :, None], 0.0)
-        return _finish(h, 0.0, parts, reduction)
+        elif not normalize:
+            d = _over_square(A, Al, pred, 0.0)
+            d = np.where(A == 0, 0.0, np.where(pred == 0, np.inf, d))
+            sh, sl = np.where(eye, d[..., :, None], 0.0), 0.0
+        else:
+            s_h, s_l = _row_sums_exact(pred)
+            oh, ol = _over_square_dd(Sh[..., 0], Sl[..., 0], s_h, s_l)  # S/s^2 per sample
+            oh = np.where(Sh[..., 0] == 0, 0.0, oh)
+            ol = np.where(Sh[..., 0] == 0, 0.0, ol)
+            dh, dl = _over_square_dd(A, Al, np.where(pred == 0, 1.0, pred), 0.0)  # A_i/a_i^2
+            dh = np.where(A == 0, 0.0, np.where(pred == 0, np.inf, dh))
+            dl = np.where((A == 0) | (pred == 0), 0.0, dl)
+            gh, gl = L._dd_sub_pair(dh, dl, oh, ol)
+            gl = np.where(np.isfinite(gh), gl, 0.0)
+            redo = L._cancels(gh, dh, oh) & (A != 0) & (pred != 0)
+            lo = np.array(gl)
+            gh = L.X.refine(gh, redo, _normalized_block_exact, A, Al, pred, Sh[..., 0], Sl[..., 0], s_h, s_l, lo=lo)
+            off_h = np.broadcast_to(-oh[..., None], gh.shape + (c,))
+            off_l = np.broadcast_to(-ol[..., None], gh.shape + (c,))
+            sh = np.where(eye, gh[..., :, None], off_h)
+            sl = np.where(eye, lo[..., :, None], off_l)
+        H = _finish(sh, sl, parts, reduction)
+    if H.ndim > 3:  # (N, d..., C, C) -> (N, C, d..., C)
+        H = np.moveaxis(H, -2, 1)
+    return H
 
 
 # ---------------------------------------------------------------------------

@@ -405,6 +405,142 @@ def test_ce_hessian_reference_is_the_second_derivative():
                 assert abs(mp.diff(loss, tuple(z0), order) - H[i][j]) < mp.mpf(10) ** -30
 
 
+def _ce_coeffs_mp(t, c, w=None, eps=0.0, normalize=False):
+    """A for one sample (class index or a row of probabilities), exactly."""
+    w = [mp.mpf(1)] * c if w is None else [mpf(v) for v in w]
+    eps = mpf(eps)
+    if np.ndim(t) == 0:
+        a = [eps / c * w[k] for k in range(c)]
+        a[int(t)] += (1 - eps) * w[int(t)]
+        return a
+    t = [mpf(v) for v in t]
+    if normalize:
+        s = mp.fsum(t)
+        t = [v / s for v in t]
+    return [w[k] * ((1 - eps) * t[k] + eps / c) for k in range(c)]
+
+
+def _normalized_reference(a, A):
+    """diag(A / a^2) - (S / s^2) 1 1^T for the loss -sum_i A_i log(a_i / s), s = sum_j a_j."""
+    s, S = mp.fsum(a), mp.fsum(A)
+    d = [Z if A[i] == 0 else (mp.inf if a[i] == 0 else A[i] / a[i] ** 2) for i in range(len(a))]
+    return [[(d[i] if i == j else 0) - S / s**2 for j in range(len(a))] for i in range(len(a))]
+
+
+def _check_block(got, H, den, where):
+    for i in range(len(H)):
+        for j in range(len(H)):
+            e = ulp_error(got[i, j], H[i][j] / den)
+            assert e <= BOUND, (where, i, j, got[i, j], mp.nstr(H[i][j] / den, 17), e)
+
+
+@pytest.mark.parametrize("reduction", ["sum", "mean", "none"])
+@pytest.mark.parametrize("logits", [True, False])
+@pytest.mark.parametrize("soft", [False, True])
+def test_ce_hessian_spatial_layout(logits, soft, reduction):
+    """(N, C, d1, d2), classes on axis 1: H[n, i, d1, d2, j] is the block of position (n, d1, d2), and the
+    result agrees with the (N', C) layout of the same positions."""
+    rng = np.random.default_rng(11 + soft + 2 * logits)
+    n, c, d1, d2 = 2, 3, 2, 3
+    if logits:
+        z = rng.normal(0, 3, (n, c, d1, d2))
+        z[0, :, 0, 0] = [1000.0, -1000.0, 0.0]
+    else:
+        z = rng.dirichlet(np.ones(c), (n, d1, d2)).transpose(0, 3, 1, 2)
+    if soft:
+        t = rng.dirichlet(np.ones(c), (n, d1, d2)).transpose(0, 3, 1, 2)
+    else:
+        t = rng.integers(0, c, (n, d1, d2)).astype(float)
+    params = {"weight": (0.5, 2.0, 3.0), "label_smoothing": 0.1}
+    rec = get("ce")
+    got = rec.derivative(z, t, order=2, logits=logits, reduction=reduction, **params)
+    assert got.shape == z.shape + (c,)
+    flat_z = np.moveaxis(z, 1, -1).reshape(-1, c)
+    flat_t = np.moveaxis(t, 1, -1).reshape(-1, c) if soft else t.reshape(-1)
+    flat = rec.derivative(flat_z, flat_t, order=2, logits=logits, reduction=reduction, **params)
+    np.testing.assert_array_equal(np.moveaxis(got, 1, -2).reshape(-1, c, c), flat)
+    with mp.workprec(PREC):
+        if reduction == "mean":
+            den = mp.mpf(flat_z.shape[0]) if soft else mp.fsum(mpf(params["weight"][int(k)]) for k in flat_t)
+        else:
+            den = mp.mpf(1)
+        for m in range(flat_z.shape[0]):
+            A = _ce_coeffs_mp(flat_t[m], c, params["weight"], params["label_smoothing"])
+            zm = [mpf(v) for v in flat_z[m]]
+            H = _ce_reference(zm, A) if logits else [[A[i] / zm[i] ** 2 if i == j else 0 for j in range(c)]
+                                                      for i in range(c)]
+            _check_block(np.moveaxis(got, 1, -2).reshape(-1, c, c)[m], H, den, m)
+
+
+NORMALIZE_CASES = [
+    ([[2.0, 3.0, 5.0]], [1], {}),
+    ([[1.0, 1e-10]], [0], {}),  # A_0/a_0^2 = 1 against S/s^2 = 1/(1 + 1e-10)^2: the diagonal cancels
+    ([[1.0, 2.0**-40, 3e-30]], [0], {}),
+    ([[0.5, 0.25, 0.25], [7.0, 1e-300, 3.0]], [[0.5, 0.25, 0.25], [0.7, 0.0, 0.3]], {}),  # A_i/a_i^2 = S/s^2 exactly
+    ([[3.0, 1.0, 0.0], [1e300, 1e300, 2e299]], [[0.2, 0.8, 0.0], [0.3, 0.3, 0.4]], {"weight": (0.5, 2.0, 3.0)}),
+    ([[0.2, 0.3, 0.6], [4.0, 4.0, 1.0]], [2, 0], {"label_smoothing": 0.2, "weight": (1.0, 0.3, 2.0)}),
+    ([[0.2, 0.3, 0.6], [4.0, 4.0, 1.0]], [2, 0], {"ignore_index": 0}),
+    ([0.1, 0.7, 0.25], [0.2, 0.3, 0.5], {}),
+]
+
+
+@pytest.mark.parametrize("reduction", ["sum", "mean", "none"])
+@pytest.mark.parametrize("pred, target, params", NORMALIZE_CASES, ids=[str(i) for i in range(len(NORMALIZE_CASES))])
+def test_ce_normalized_probabilities_hessian(pred, target, params, reduction):
+    rec = get("ce")
+    got = rec.derivative(pred, target, order=2, normalize=True, reduction=reduction, **params)
+    a = np.atleast_2d(np.asarray(pred, dtype=np.float64))
+    t = np.asarray(target, dtype=np.float64)
+    t = t.reshape(a.shape) if t.ndim == np.ndim(pred) else t.reshape(-1)
+    c = a.shape[-1]
+    got = got.reshape(-1, c, c)
+    np.testing.assert_array_equal(got, np.swapaxes(got, -1, -2))
+    keep = [True] * a.shape[0] if t.ndim == 2 else [int(v) != params.get("ignore_index", -100) for v in t]
+    w = params.get("weight")
+    with mp.workprec(PREC):
+        if reduction == "mean":
+            if t.ndim == 2:
+                den = mp.mpf(a.shape[0])
+            else:
+                den = mp.fsum((mpf(w[int(v)]) if w else 1) for v, k in zip(t, keep) if k)
+        else:
+            den = mp.mpf(1)
+        for m in range(a.shape[0]):
+            A = _ce_coeffs_mp(t[m], c, w, params.get("label_smoothing", 0.0)) if keep[m] else [Z] * c
+            H = _normalized_reference([mpf(v) for v in a[m]], A)
+            if not keep[m]:
+                assert (got[m] == 0).all()
+            else:
+                _check_block(got[m], H, den, m)
+
+
+def test_ce_normalized_reference_is_the_second_derivative():
+    A = [mp.mpf("0.2"), mp.mpf("0.5"), mp.mpf("0.3")]
+    a0 = (mp.mpf(2), mp.mpf("0.5"), mp.mpf(3))
+
+    def loss(*a):
+        s = mp.fsum(a)
+        return -mp.fsum(Ai * mp.log(ai / s) for Ai, ai in zip(A, a))
+
+    with mp.workprec(200):
+        H = _normalized_reference(list(a0), A)
+        for i in range(3):
+            for j in range(3):
+                order = tuple(int(k == i) + int(k == j) for k in range(3))
+                assert abs(mp.diff(loss, a0, order) - H[i][j]) < mp.mpf(10) ** -30
+
+
+@pytest.mark.parametrize("target", [[[0.4, 0.6, 1.0]], [[2.0, 3.0, 5.0]], [[0.1, 0.1, 0.0]]])
+def test_ce_logits_normalize_uses_the_normalized_target(target):
+    """With soft targets that do not sum to 1, normalize divides them by their sum (as the loss does), so
+    S = 1 in S (diag(p) - p p^T)."""
+    z = [[1.0, -2.0, 0.5]]
+    got = get("ce").derivative(z, target, order=2, logits=True, normalize=True, reduction="sum")
+    with mp.workprec(PREC):
+        H = _ce_reference([mpf(v) for v in z[0]], _ce_coeffs_mp(target[0], 3, normalize=True))
+        _check_block(got[0], H, mp.mpf(1), 0)
+
+
 def test_ce_with_probabilities_hessian_is_diagonal():
     p = np.array([[0.2, 0.3, 0.5]])
     got = get("ce").derivative(p, [1], order=2, reduction="sum")
