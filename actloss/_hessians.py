@@ -1,22 +1,35 @@
 """Second derivatives of the losses with respect to pred: ``NAME_grad2(pred, target, reduction, **params)``.
 
 The registry finds them beside the loss kernels (``actloss._losses`` imports
-them at its end). For elementwise losses the Hessian is diagonal and the
-kernels return its diagonal, the shape of pred; for ``ce`` the Hessian is block
-diagonal with one C x C block per sample, returned with shape ``pred.shape +
+them at its end). There are second derivatives for every elementwise loss
+(mse, l1, l2, huber, smooth_l1, log_cosh, gaussian_nll, poisson_nll, hinge,
+squared_hinge, bce, focal, quantile, soft_margin), for multilabel_soft_margin
+and for ce; nll, kl, js, cosine, multi_margin and dice have none.
+
+For elementwise losses the Hessian is diagonal and the kernels return its
+diagonal, the shape of pred; multilabel_soft_margin's Hessian is diagonal too
+(w_c sigma(x) sigma(-x)/C per element). For ``ce`` the Hessian is block
+diagonal with one C x C block per sample (per position for (N, C, d1, ...),
+whose entries between positions are 0), returned with shape ``pred.shape +
 (C,)``: with raw scores (``--logits``) S (diag(p) - p p^T), p = softmax(pred)
 and S the sum of the sample's target coefficients (1 for a class index without
-weights or smoothing); with probabilities diag(A / p^2).
+weights or smoothing); with probabilities diag(A / p^2); with probabilities and
+``normalize`` diag(A / a^2) - (S / s^2) 1 1^T, s the row sum of pred.
 
 Reductions as for the gradient: 'sum' the second derivative of the summed
 loss, 'mean' that divided by what 'mean' divides by, 'none' each item's own.
 Inputs are checked by the loss's own ``_NAME_parts``. Each per-item second
 derivative is formed as a double-double where it is a quotient or product, and
-the reduction's division is the one final rounding.
+the reduction's division is the one final rounding. Where terms of opposite
+signs cancel (focal, whose second derivative has zeros; the diagonal of ce with
+``normalize``) the double-double sum is checked against its terms and the
+elements that lost their margin are recomputed exactly in decimal.
 
 At kinks PyTorch's double backward: 0 for the piecewise-linear pieces (l1,
-hinge, huber and smooth_l1 at |r| = delta or beta), 2 for squared_hinge at the
-margin (autograd through clamp(1 - y*pred, min=0)**2 passes the boundary).
+hinge, quantile at r = 0, huber and smooth_l1 at |r| = delta or beta), 2 for
+squared_hinge at the margin (autograd through clamp(1 - y*pred, min=0)**2
+passes the boundary). focal at 1 - p_t = 0 takes the one-sided limit (see
+``_focal2``), where PyTorch's double backward gives NaN for some gamma.
 """
 
 from __future__ import annotations

@@ -276,7 +276,7 @@ class Function:
             if cached is None:
                 raise ParameterError(
                     f"{self.name} has no second derivative in actloss ({arg('order', 2)} takes an elementwise "
-                    f"activation, an elementwise loss or ce); use {arg('order', 1)}"
+                    f"activation, an elementwise loss, multilabel_soft_margin or ce); use {arg('order', 1)}"
                 )
             _KERNEL2_CACHE[self.kernel] = cached
         return cached
