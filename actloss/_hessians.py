@@ -527,14 +527,13 @@ def _focal2(pred, target, parts, gamma=2.0, alpha=0.25, logits=False):
         inner = (x > 0) & (x < 1)
         xs = np.where(inner, x, 0.5)
         qs = (np.where(inner, qh, 0.5), np.where(inner, ql, 0.0))
-        # log p and log q: log1p of -q (p >= 1/2) or -p, exact arguments
-        lph, lpl = _log1p_dd(-qs[0], -qs[1])
-        lqh, lql = _log1p_dd(-xs, np.zeros_like(xs))
+        # log of the smaller of p and q directly, of the larger as log1p(-smaller): exact arguments
         hi_p = xs >= 0.5
-        lPh, lPl = L._log2(xs, np.zeros_like(xs))
-        lQh, lQl = L._log2(*qs)
-        logp = (np.where(hi_p, lph, lPh), np.where(hi_p, lpl, lPl))
-        logq = (np.where(hi_p, lQh, lqh), np.where(hi_p, lQl, lql))
+        mh, ml = np.where(hi_p, qs[0], xs), np.where(hi_p, qs[1], 0.0)
+        bh, bl = _log1p_dd(-mh, -ml)
+        sh_, sl_ = L._log2(mh, ml)
+        logp = (np.where(hi_p, bh, sh_), np.where(hi_p, bl, sl_))
+        logq = (np.where(hi_p, sh_, bh), np.where(hi_p, sl_, bl))
         ce = L._ddadd(*_mul(-target, logp), *_mul((-oh, -ol), logq))
         M1h, M1l, ok1 = _pow_dd(Lh, Ll, *two_sum(np.float64(gamma), -1.0))
         M1 = (M1h, M1l)
