@@ -477,13 +477,26 @@ def _focal2(pred, target, parts, gamma=2.0, alpha=0.25, logits=False):
     """
     pred = np.asarray(pred, dtype=np.float64)
     target = np.asarray(target, dtype=np.float64)
+    x, t = pred.reshape(-1), target.reshape(-1)
+    h, l = np.empty(x.shape), np.empty(x.shape)
+    for i in range(0, max(x.size, 1), _BLOCK):  # block by block: the temporaries stay small
+        bh, bl = _focal2_block(x[i:i + _BLOCK], t[i:i + _BLOCK], gamma, alpha, logits)
+        h[i:i + _BLOCK], l[i:i + _BLOCK] = bh, bl
+    return h.reshape(pred.shape), l.reshape(pred.shape)
+
+
+_BLOCK = 8192
+
+
+def _focal2_block(pred, target, gamma, alpha, logits):
+    """_focal2 on 1-D arrays."""
     oh, ol = two_sum(1.0, -target)
     if alpha >= 0:
         ah, al = L._ddadd(*two_prod(np.float64(alpha), target), *L._ddmul(np.float64(1.0 - alpha), 0.0, oh, ol))
     else:
         ah, al = np.ones_like(target), np.zeros_like(target)
     if gamma == 0:  # a_t bce''
-        h, l = _bce2(pred, target, parts, logits=logits)
+        h, l = _bce2(pred, target, None, logits=logits)
         h, l = L._ddmul(ah, al, h, l)
         y = np.where(np.isfinite(h), h, (ah + al) * h)
         return np.where(ah == 0, 0.0, y), np.where(np.isfinite(h) & (ah != 0), l, 0.0)
