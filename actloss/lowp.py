@@ -419,6 +419,12 @@ def correctly_rounded(record, which: str, x: np.ndarray, y: np.ndarray, params: 
     exact = getattr(mod, fn + suffix, None)
     if exact is None and which == "derivative2":
         exact = _numerical_second(getattr(mod, fn + "_grad"))
+    if record.shape == "elementwise":
+        near = _near_origin(record, which, exact, x, y, hard, params, fmt, saturate)
+        if near is not None:
+            done, values = near
+            out[done] = values[done]
+            hard = hard & ~done
     mpmath = _mp()
     if record.shape == "elementwise":
         for i in zip(*np.nonzero(hard)):
@@ -437,6 +443,100 @@ def correctly_rounded(record, which: str, x: np.ndarray, y: np.ndarray, params: 
         for j in np.nonzero(hard2[r])[0]:
             out2[r, j] = settle_exact(lambda j=j: exact(row, **params)[j], fmt, saturate, float(y2[r, j]))
     return out2.reshape(y.shape)
+
+
+# f(x) = a1·x + a2·x² + a3·x³ + a4·x⁴ + ... next to 0, per side: (function, which, parameters) -> series
+_SERIES: dict[tuple, tuple[tuple[float, ...] | None, tuple[float, ...] | None]] = {}
+_NEAR_ORIGIN = 2.0**-40  # the series decides where |x| is this far inside its first terms' reach
+
+
+def _series_at_origin(record, which: str, exact: Callable[..., Any], params: Mapping[str, Any]):
+    """(for x < 0, for x > 0): the coefficients (a1, a2, a3, a4) of f at 0 from that side, as float64,
+    when f(0) = 0 and a1 is a float64 exactly (to 2**-100); else None for that side."""
+    key = (record.name, which, repr(sorted(params.items())))
+    if key in _SERIES:
+        return _SERIES[key]
+    mpmath = _mp()
+    sides = []
+    with mpmath.mp.workprec(320):
+        try:
+            f0 = exact(mpmath.mpf(0), **params)
+        except (ValueError, ZeroDivisionError):
+            f0 = None
+        for direction in (-1, 1):
+            if f0 is None or f0 != 0:
+                sides.append(None)
+                continue
+            fn = lambda t: exact(t, **params)  # noqa: E731
+            a = [mpmath.diff(fn, 0, n, direction=direction) / mpmath.factorial(n) for n in (1, 2, 3, 4)]
+            a1 = float(a[0])
+            # numerical derivatives: below 2**-80 a coefficient cannot be told from 0 (noise), so a1
+            # must be above it, and the first coefficient after it too (it decides the side)
+            noise = mpmath.mpf(2) ** -80
+            if abs(a[0]) < noise or abs(a[0] - a1) > abs(a[0]) * mpmath.mpf(2) ** -100 or abs(a[1]) < noise:
+                sides.append(None)
+                continue
+            sides.append((a1,) + tuple(float(c) if abs(c) >= noise else 0.0 for c in a[1:]))
+    _SERIES[key] = (sides[0], sides[1])
+    return _SERIES[key]
+
+
+def _near_origin(record, which: str, exact: Callable[..., Any] | None, x: np.ndarray, y: np.ndarray,
+                 hard: np.ndarray, params: Mapping[str, Any], fmt: Format, saturate: bool):
+    """Settle hard cases at tiny inputs without mpmath per element: (mask settled, values) or None.
+
+    Where f(0) = 0 and f'(0) = a1 is a float64 (x/2 for gelu and silu, x for
+    tanh) and a2 is not 0, f(x) = a1·x + a2·x² + ... with a1·x exact in
+    float64: the result rounds as a1·x does unless a1·x is a midpoint of the
+    format (x/2 of an odd subnormal: half of all subnormal inputs), where it
+    goes to the side of the sign of a2·x². Decided only where |x| < 2**-40
+    and |a3·x| < 2**-40·|a2|, so the rest of the series cannot change the
+    side; elsewhere mpmath settles each element.
+    """
+    if exact is None:
+        return None
+    small = hard & (np.abs(x) < _NEAR_ORIGIN) & (x != 0)
+    if not small.any():
+        return None
+    series = _series_at_origin(record, which, exact, params)
+    done = np.zeros(x.shape, dtype=bool)
+    values = np.zeros(x.shape)
+    for side, coeffs in zip((x < 0, x > 0), series):
+        sel = small & side
+        if coeffs is None or not sel.any():
+            continue
+        a1, rest = coeffs[0], coeffs[1:]
+        k = 0  # the deciding term a2·x² (nonzero by _series_at_origin), bounded by the next
+        power = 2
+        reach = _NEAR_ORIGIN * abs(rest[k]) / max(abs(rest[k + 1]), 1e-300) if rest[k + 1] else _NEAR_ORIGIN
+        xs = x[sel]
+        v, err = two_prod_exact(a1, xs)
+        ok = (err == 0) & (np.abs(xs) < min(reach, _NEAR_ORIGIN)) & (np.abs(v) > 2.0**-1000)
+        # the side of the midpoint a1·x, if it is one: sign(a_power·x^power)
+        toward = np.sign(rest[k]) * np.where(xs < 0, (-1.0) ** power, 1.0)
+        with np.errstate(invalid="ignore", over="ignore"):
+            nudged = np.nextafter(v, toward * np.inf)
+            r = np.where(_is_midpoint(v, fmt), round_to(nudged, fmt, saturate), round_to(v, fmt, saturate))
+        idx = np.flatnonzero(sel)[ok]
+        done.reshape(-1)[idx] = True
+        values.reshape(-1)[idx] = r[ok]
+    return done, values
+
+
+def two_prod_exact(a: float, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """a·b rounded and its rounding error (0 where the product is exact)."""
+    from actloss._dd import two_prod
+
+    return two_prod(np.float64(a), np.asarray(b, dtype=np.float64))
+
+
+def _is_midpoint(v: np.ndarray, fmt: Format) -> np.ndarray:
+    """Whether each float64 ``v`` lies exactly halfway between two neighbouring values of ``fmt``."""
+    av = np.abs(v)
+    _, e = np.frexp(av)
+    q = np.maximum(e.astype(np.int32) - 1, fmt.emin) - (fmt.precision - 1)
+    t = np.ldexp(av, -q)
+    return (t - np.floor(t)) == 0.5
 
 
 def _numerical_second(grad: Callable[..., Any]) -> Callable[..., Any]:
@@ -473,7 +573,11 @@ def rounded_result(record, which: str, x: Any, params: Mapping[str, Any] | None,
     params = record.bind(params or {})
     kernels = record._kernels()
     kernel = {"value": kernels[0], "derivative": kernels[1]}.get(which) or record._second()
-    xr = round_to(_as_float64(x), fmt, saturate)
+    xa = np.asarray(x)
+    if fmt.name != "float64" and xa.dtype.kind != "O" and xa.dtype == fmt.dtype:  # already in the format
+        xr = xa.astype(np.float64)
+    else:
+        xr = round_to(_as_float64(xa), fmt, saturate)
     if record.kind == "loss":
         target = round_to(_as_float64(args[0]), fmt, saturate)
         y = np.asarray(kernel(xr, target, **params), dtype=np.float64)

@@ -30,7 +30,7 @@ import numpy as np
 from actloss import lowp
 from actloss.registry import get as _get
 
-__all__ = ["ulp_errors", "assert_ulp_close", "report", "sweep", "HISTOGRAM_BINS"]
+__all__ = ["ulp_errors", "assert_ulp_close", "report", "sweep", "merge_reports", "HISTOGRAM_BINS"]
 
 #: histogram bins of the report: (label, lowest, highest) in ulps
 HISTOGRAM_BINS = (("0", 0, 0), ("1", 1, 1), ("2", 2, 2), ("3-4", 3, 4), ("5-16", 5, 16),
@@ -42,6 +42,15 @@ def _format_of(actual: np.ndarray, dtype: Any) -> lowp.Format:
     if dtype is not None:
         return lowp.get_format(dtype)
     return lowp.get_format(actual.dtype)
+
+
+def _in_format(a: Any, fmt: lowp.Format) -> bool:
+    """Whether ``a`` is an array of the format's own dtype (its values need no rounding)."""
+    return isinstance(a, np.ndarray) and fmt.name != "float64" and a.dtype.kind != "O" and a.dtype == fmt.dtype
+
+
+def _rounded(v: np.ndarray, fmt: lowp.Format, exact: bool) -> np.ndarray:
+    return v if exact else lowp.round_to(v, fmt)
 
 
 def _as_values(a: Any, fmt: lowp.Format, bits: bool) -> np.ndarray:
@@ -76,8 +85,9 @@ def _exact(name: str, x: np.ndarray, fmt: lowp.Format, grad: bool | int, params:
     return np.asarray(fn(x, dtype=fmt, **params), dtype=np.float64)
 
 
-def _errors_and_classes(got: np.ndarray, exact: np.ndarray, fmt: lowp.Format) -> tuple[np.ndarray, dict]:
-    got_r = lowp.round_to(got, fmt)  # an output finer than the format is graded at its nearest value
+def _errors_and_classes(got: np.ndarray, exact: np.ndarray, fmt: lowp.Format,
+                        got_in_format: bool = False) -> tuple[np.ndarray, dict]:
+    got_r = _rounded(got, fmt, got_in_format)  # an output finer than the format is graded at its nearest value
     gn, en = np.isnan(got_r), np.isnan(exact)
     gi, ei = np.isinf(got_r), np.isinf(exact)
     classes = {
@@ -134,9 +144,9 @@ def report(actual: Any, name: str, x: Any, *, dtype: Any = None, grad: bool = Fa
             total = r if total is None else _merge(total, r, worst)
         return total
     got = _as_values(a, fmt, bits)
-    xs = lowp.round_to(_as_values(x, fmt, bits), fmt)
+    xs = _rounded(_as_values(x, fmt, bits), fmt, bits or _in_format(x, fmt))
     exact = _exact(name, xs, fmt, grad, params)
-    err, classes = _errors_and_classes(got, exact, fmt)
+    err, classes = _errors_and_classes(got, exact, fmt, bits or _in_format(a, fmt))
     return _report(name, _get(name).bind(params), fmt, xs, got, exact, err, classes, max_ulp, worst)
 
 
@@ -144,8 +154,7 @@ def _report(name, params, fmt, xs, got, exact, err, classes, max_ulp, worst) -> 
     flat = err.reshape(-1)
     hist = {label: int(np.count_nonzero((flat >= lo) & (flat <= hi))) for label, lo, hi in HISTOGRAM_BINS}
     bad = flat > max_ulp
-    order = np.argsort(-np.where(np.isnan(flat), -1, flat), kind="stable")[:worst]
-    order = [i for i in order if flat[i] > 0]
+    order = _worst(flat, worst)
     xf = xs.reshape(-1) if xs.size == flat.size else None  # vector functions: no one x per element
     mx = float(flat.max()) if flat.size else 0.0
     return {
@@ -162,6 +171,22 @@ def _report(name, params, fmt, xs, got, exact, err, classes, max_ulp, worst) -> 
                   for i in order],
         "passed": not bad.any(),
     }
+
+
+def _worst(flat: np.ndarray, k: int) -> list[int]:
+    """Indices of the k largest positive errors, largest first, ties in input order (no full sort)."""
+    cand = np.flatnonzero(flat > 0)  # NaN compares false: never among the worst
+    if cand.size > k:
+        # the k-th largest by stepping down the distinct values from the top: errors are whole ulps
+        # taking few values, where a partition of millions of equal numbers is slow
+        vals = flat[cand]
+        kth = vals.max()
+        while np.count_nonzero(vals >= kth) < k:
+            kth = vals[vals < kth].max()
+        above = cand[vals > kth]
+        ties = cand[vals == kth][: k - above.size]
+        cand = np.concatenate([above, ties])
+    return [int(i) for i in cand[np.argsort(-flat[cand], kind="stable")][:k]]
 
 
 def assert_ulp_close(actual: Any, name: str, x: Any, *, dtype: Any = None, max_ulp: float = 1, grad: bool = False,
@@ -189,26 +214,59 @@ def every_value(dtype: Any) -> np.ndarray:
 
 
 def sweep(fn: Callable[[np.ndarray], Any], name: str, dtype: Any, *, grad: bool = False, chunk: int = 2**22,
-          max_ulp: float = 1, worst: int = 10, **params: Any) -> dict:
+          max_ulp: float = 1, worst: int = 10, codes: range | None = None, **params: Any) -> dict:
     """Run ``fn`` on every value of the format and grade it; the report of :func:`report`.
 
     ``fn`` takes a float64 array of inputs (values of the format) and returns
     its outputs. 8- and 16-bit formats in one call; float32 in chunks of
     ``chunk`` values (all 2**32 patterns, bounded memory).
+
+    ``codes`` (float32): a range of bit patterns to cover instead of all of
+    them, to share a sweep among processes or machines; the reports of the
+    parts combine with :func:`merge_reports`::
+
+        from concurrent.futures import ProcessPoolExecutor
+        from actloss.testing import merge_reports, sweep
+
+        def half(codes):
+            return sweep(my_gelu, "gelu", "float32", codes=codes)
+
+        with ProcessPoolExecutor(2) as pool:
+            r = merge_reports(*pool.map(half, [range(0, 2**31), range(2**31, 2**32)]))
     """
     fmt = lowp.get_format(dtype)
     if fmt.bits <= 16:
+        if codes is not None:
+            raise ValueError(f"codes selects float32 bit patterns; a sweep of {fmt.name} takes all of its values at once")
         x = every_value(fmt)
         return report(np.asarray(fn(x)), name, x, dtype=fmt, grad=grad, max_ulp=max_ulp, worst=worst, **params)
     if fmt.name != "float32":
         raise ValueError("sweep covers formats of at most 32 bits")
+    codes = range(0, 2**32) if codes is None else codes
+    if not isinstance(codes, range) or codes.step != 1 or not 0 <= codes.start <= codes.stop <= 2**32:
+        raise ValueError(f"codes must be a range of float32 bit patterns within range(0, 2**32), got {codes!r}")
     totals: dict | None = None
-    for start in range(0, 2**32, chunk):
-        codes = np.arange(start, min(start + chunk, 2**32), dtype=np.uint64).astype(np.uint32)
-        x = codes.view(np.float32).astype(np.float64)
-        r = report(np.asarray(fn(x)), name, x, dtype=fmt, grad=grad, max_ulp=max_ulp, worst=worst, **params)
+    for start in range(codes.start, codes.stop, chunk):
+        x32 = np.arange(start, min(start + chunk, codes.stop), dtype=np.uint64).astype(np.uint32).view(np.float32)
+        r = report(np.asarray(fn(x32.astype(np.float64))), name, x32, dtype=fmt, grad=grad, max_ulp=max_ulp,
+                   worst=worst, **params)
         totals = r if totals is None else _merge(totals, r, worst)
+    if totals is None:
+        raise ValueError("codes is an empty range: nothing to sweep")
     return totals
+
+
+def merge_reports(*reports: dict, worst: int = 10) -> dict:
+    """One report of several parts of a grading (the same function, parameters and format)."""
+    if not reports:
+        raise ValueError("merge_reports needs at least one report")
+    keys = {(r["function"], repr(r["parameters"]), r["dtype"]) for r in reports}
+    if len(keys) > 1:
+        raise ValueError(f"reports of different gradings cannot be merged: {sorted(keys)}")
+    total = reports[0]
+    for r in reports[1:]:
+        total = _merge(total, r, worst)
+    return total
 
 
 def _merge(a: dict, b: dict, worst: int) -> dict:
