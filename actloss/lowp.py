@@ -176,7 +176,7 @@ def round_to(x: Any, fmt: Any, saturate: bool = False) -> np.ndarray:
     lsb = (mag >> shift) & _ONE
     r = ((mag + ((_ONE << (shift - _ONE)) - _ONE) + lsb) & ~((_ONE << shift) - _ONE)) | (bits & _SIGN)
     out = r.view(np.float64)
-    special = (mag < _bits_of(fmt.smallest_normal)) | (mag > _bits_of(fmt.max))  # also NaN and inf
+    special = ((mag < _bits_of(fmt.smallest_normal)) & (mag != 0)) | (mag > _bits_of(fmt.max))  # also NaN and inf
     if special.any():
         idx = np.flatnonzero(special)
         out[idx] = _round_slow(x[idx], fmt, saturate)
@@ -186,6 +186,7 @@ def round_to(x: Any, fmt: Any, saturate: bool = False) -> np.ndarray:
 
 
 _MAG = np.uint64(0x7FFF_FFFF_FFFF_FFFF)
+_INF_BITS = np.uint64(0x7FF0_0000_0000_0000)
 _SIGN = np.uint64(0x8000_0000_0000_0000)
 _ONE = np.uint64(1)
 
@@ -289,8 +290,9 @@ def hard_cases(y: np.ndarray, fmt: Format, saturate: bool, abs_margin: np.ndarra
     mag = y.view(np.uint64) & _MAG
     rem = (mag & ((_ONE << shift) - _ONE)).astype(np.int64)
     half = 1 << (int(shift) - 1)
-    hard = np.abs(rem - half) <= _REL_MARGIN
-    slow = (mag < _bits_of(fmt.smallest_normal)) | (mag >= _bits_of(fmt.max))
+    hard = (np.abs(rem - half) <= _REL_MARGIN) & (mag < _INF_BITS)
+    # zeros and non-finite results round as they are (the exact value underflowed or overflowed float64)
+    slow = ((mag < _bits_of(fmt.smallest_normal)) & (mag != 0)) | ((mag >= _bits_of(fmt.max)) & (mag < _INF_BITS))
     if np.ndim(abs_margin):
         slow |= np.asarray(abs_margin).reshape(-1) > 0
     elif abs_margin:
@@ -567,15 +569,17 @@ def evaluate(record, which: str, x: Any, params: Mapping[str, Any] | None, dtype
 
 
 def rounded_result(record, which: str, x: Any, params: Mapping[str, Any] | None, dtype: Any,
-                   saturate: bool = False, *args: Any) -> np.ndarray:
-    """:func:`evaluate`'s values as float64 (each representable in the format)."""
+                   saturate: bool = False, *args: Any, representable: bool = False) -> np.ndarray:
+    """:func:`evaluate`'s values as float64 (each representable in the format).
+
+    ``representable``: the caller knows every x is a value of the format already (not rounded again)."""
     fmt = get_format(dtype)
     params = record.bind(params or {})
     kernels = record._kernels()
     kernel = {"value": kernels[0], "derivative": kernels[1]}.get(which) or record._second()
     xa = np.asarray(x)
-    if fmt.name != "float64" and xa.dtype.kind != "O" and xa.dtype == fmt.dtype:  # already in the format
-        xr = xa.astype(np.float64)
+    if representable or (fmt.name != "float64" and xa.dtype.kind != "O" and xa.dtype == fmt.dtype):
+        xr = xa.astype(np.float64)  # already in the format
     else:
         xr = round_to(_as_float64(xa), fmt, saturate)
     if record.kind == "loss":

@@ -70,6 +70,10 @@ def _ordinal(v: np.ndarray, fmt: lowp.Format) -> np.ndarray:
         code = finite.view(np.int64)
         mag = code & np.int64(2**63 - 1)
         return np.where(code < 0, -mag, mag)
+    if fmt.bits == 32:
+        code = finite.astype(np.float32).view(np.int32)
+        mag = (code & np.int32(2**31 - 1)).astype(np.int64)
+        return np.where(code < 0, -mag, mag)
     code = lowp.bits_of(finite, fmt).astype(np.int64)
     sign_bit = np.int64(1) << np.int64(fmt.bits - 1)
     mag = code & (sign_bit - 1)
@@ -79,10 +83,9 @@ def _ordinal(v: np.ndarray, fmt: lowp.Format) -> np.ndarray:
 def _exact(name: str, x: np.ndarray, fmt: lowp.Format, grad: bool | int, params: dict) -> np.ndarray:
     """The correctly rounded f (grad False), f' (True or 1) or f'' (2) at x."""
     rec = _get(name)
-    if int(grad) == 2:
-        return np.asarray(rec.derivative(x, order=2, dtype=fmt, **params), dtype=np.float64)
-    fn = rec.derivative if grad else rec.value
-    return np.asarray(fn(x, dtype=fmt, **params), dtype=np.float64)
+    rec.check_order(max(1, int(grad)))
+    which = ("value", "derivative", "derivative2")[int(grad)]
+    return lowp.rounded_result(rec, which, x, params, fmt, representable=True)  # x: rounded by the caller
 
 
 def _errors_and_classes(got: np.ndarray, exact: np.ndarray, fmt: lowp.Format,
@@ -214,16 +217,22 @@ def every_value(dtype: Any) -> np.ndarray:
 
 
 def sweep(fn: Callable[[np.ndarray], Any], name: str, dtype: Any, *, grad: bool = False, chunk: int = 2**22,
-          max_ulp: float = 1, worst: int = 10, codes: range | None = None, **params: Any) -> dict:
+          max_ulp: float = 1, worst: int = 10, codes: range | None = None, processes: int = 1,
+          **params: Any) -> dict:
     """Run ``fn`` on every value of the format and grade it; the report of :func:`report`.
 
     ``fn`` takes a float64 array of inputs (values of the format) and returns
     its outputs. 8- and 16-bit formats in one call; float32 in chunks of
     ``chunk`` values (all 2**32 patterns, bounded memory).
 
+    ``processes`` (float32): share the patterns among that many forked
+    processes (each runs ``fn`` on its part; on a 2-core machine 2 halves the
+    time). ``fn`` must be safe to call in a forked child (numpy is; so is a
+    CPU torch function called first in the child).
+
     ``codes`` (float32): a range of bit patterns to cover instead of all of
-    them, to share a sweep among processes or machines; the reports of the
-    parts combine with :func:`merge_reports`::
+    them, to share a sweep among machines; the reports of the parts combine
+    with :func:`merge_reports`::
 
         from concurrent.futures import ProcessPoolExecutor
         from actloss.testing import merge_reports, sweep
@@ -245,6 +254,9 @@ def sweep(fn: Callable[[np.ndarray], Any], name: str, dtype: Any, *, grad: bool 
     codes = range(0, 2**32) if codes is None else codes
     if not isinstance(codes, range) or codes.step != 1 or not 0 <= codes.start <= codes.stop <= 2**32:
         raise ValueError(f"codes must be a range of float32 bit patterns within range(0, 2**32), got {codes!r}")
+    if processes > 1 and len(codes) > chunk:
+        return _forked(lambda part: sweep(fn, name, fmt, grad=grad, chunk=chunk, max_ulp=max_ulp, worst=worst,
+                                          codes=part, **params), codes, processes, chunk, worst)
     totals: dict | None = None
     for start in range(codes.start, codes.stop, chunk):
         x32 = np.arange(start, min(start + chunk, codes.stop), dtype=np.uint64).astype(np.uint32).view(np.float32)
@@ -254,6 +266,42 @@ def sweep(fn: Callable[[np.ndarray], Any], name: str, dtype: Any, *, grad: bool 
     if totals is None:
         raise ValueError("codes is an empty range: nothing to sweep")
     return totals
+
+
+def _forked(run: Callable[[range], dict], codes: range, processes: int, chunk: int, worst: int) -> dict:
+    """``run`` on ``processes`` contiguous parts of ``codes`` (whole chunks each), in forked children."""
+    import os
+    import pickle
+
+    n = -(-len(codes) // chunk)  # chunks
+    bounds = [codes.start + min(len(codes), (n * i // processes) * chunk) for i in range(processes + 1)]
+    children = []
+    for lo, hi in zip(bounds, bounds[1:]):
+        if lo == hi:
+            continue
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: its part, its report down the pipe, and out without cleanup
+            os.close(r)
+            try:
+                data = pickle.dumps(("ok", run(range(lo, hi))))
+            except BaseException as exc:  # noqa: BLE001 - reported by the parent
+                data = pickle.dumps(("error", f"{type(exc).__name__}: {exc}"))
+            with os.fdopen(w, "wb") as out:
+                out.write(data)
+            os._exit(0)
+        os.close(w)
+        children.append((pid, r))
+    reports, errors = [], []
+    for pid, r in children:
+        with os.fdopen(r, "rb") as f:
+            data = f.read()
+        os.waitpid(pid, 0)
+        kind, value = pickle.loads(data) if data else ("error", "a sweep process ended without a report")
+        (reports if kind == "ok" else errors).append(value)
+    if errors:
+        raise RuntimeError(f"sweep: {errors[0]}")
+    return merge_reports(*reports, worst=worst)
 
 
 def merge_reports(*reports: dict, worst: int = 10) -> dict:

@@ -2,7 +2,7 @@
 
     python benchmarks/bench_sweep.py                  # an even sample of 1/64 of the patterns, extrapolated
     python benchmarks/bench_sweep.py --fraction 1     # all 2**32 patterns (minutes)
-    python benchmarks/bench_sweep.py --processes 2    # the patterns shared by 2 processes (codes=, merge_reports)
+    python benchmarks/bench_sweep.py --processes 2    # sweep(..., processes=2): both cores
 
 Aim: all 2**32 float32 inputs in under 10 minutes on a 2-core machine. Baseline in the same run: the
 kernel under test alone on the same inputs (what any sweep costs at least), so the ratio says what the
@@ -15,7 +15,6 @@ import argparse
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
@@ -35,8 +34,8 @@ def gelu32(x):
         return np.float32(0.5) * x * (np.float32(1) + np.tanh(c * (x + np.float32(0.044715) * x * x * x)))
 
 
-def _part(codes: range):
-    return sweep(gelu32, "gelu", "float32", codes=codes, approximate="tanh", chunk=CHUNK)
+def _part(codes: range, processes: int = 1):
+    return sweep(gelu32, "gelu", "float32", codes=codes, approximate="tanh", chunk=CHUNK, processes=processes)
 
 
 def _kernel_only(codes: range) -> None:
@@ -45,11 +44,11 @@ def _kernel_only(codes: range) -> None:
         gelu32(x.astype(np.float64))
 
 
-def _ranges(fraction: float) -> list[range]:
-    """Chunks spread evenly over the patterns: every k-th chunk of CHUNK patterns."""
-    n = TOTAL // CHUNK
+def _ranges(fraction: float, processes: int) -> list[range]:
+    """Parts spread evenly over the patterns: every k-th run of ``processes`` chunks of CHUNK patterns."""
+    size = CHUNK * processes
     step = max(1, round(1 / fraction))
-    return [range(i * CHUNK, (i + 1) * CHUNK) for i in range(0, n, step)]
+    return [range(i * size, (i + 1) * size) for i in range(0, TOTAL // size, step)]
 
 
 def main() -> None:
@@ -57,7 +56,7 @@ def main() -> None:
     ap.add_argument("--fraction", type=float, default=1 / 64)
     ap.add_argument("--processes", type=int, default=1)
     a = ap.parse_args()
-    parts = _ranges(a.fraction)
+    parts = _ranges(a.fraction, a.processes)
     covered = sum(len(r) for r in parts)
     scale = TOTAL / covered
 
@@ -67,11 +66,7 @@ def main() -> None:
     kernel = time.perf_counter() - t
 
     t = time.perf_counter()
-    if a.processes > 1:
-        with ProcessPoolExecutor(a.processes) as pool:
-            reports = list(pool.map(_part, parts))
-    else:
-        reports = [_part(r) for r in parts]
+    reports = [_part(r, a.processes) for r in parts]
     total = merge_reports(*reports)
     swept = time.perf_counter() - t
 

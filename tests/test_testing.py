@@ -106,6 +106,68 @@ def test_sweep_of_a_naive_kernel_finds_its_double_rounding():
     assert set(r["histogram"]) == {"0", "1", "2", "3-4", "5-16", "17-256", ">256"}
 
 
+def _f32_sigmoid_off_by(k_at):
+    """A float32 sigmoid: exact (from the independent reference) except k ulps off where k_at says."""
+    def fn(x):
+        exact = np.array([L.round_mpf(REFERENCES["sigmoid"].value, float(v), {}, L.spec("float32"))
+                          if np.isfinite(v) else (1.0 if v > 0 else 0.0) if not math.isnan(v) else v for v in x])
+        k = k_at(x)
+        return np.where(k != 0, _f32_step(exact, k), exact)
+    return fn
+
+
+def _f32_step(values, k):
+    b = np.asarray(values, np.float64).astype(np.float32).view(np.int32).astype(np.int64)
+    mag = b & 0x7FFFFFFF
+    pos = np.where(b < 0, -mag, mag) + k
+    out = np.where(pos < 0, (-pos) | (1 << 31), pos)
+    return out.astype(np.uint32).view(np.float32).astype(np.float64)
+
+
+def test_float32_sweep_parts_processes_and_merge():
+    """A float32 sweep over a range of patterns: the same report whole, in two forked processes, or
+    as parts merged; the errors planted are the errors found, the worst first, ties in input order."""
+    start = 0x3F000000  # 0.5 and up: 3,000 patterns
+    codes = range(start, start + 3000)
+    x = np.arange(codes.start, codes.stop, dtype=np.uint32).view(np.float32).astype(np.float64)
+    planted = {int(i): k for i, k in zip([7, 100, 101, 2000, 2999, 1500], [3, 1, 1, 40, 3, 2])}
+
+    def k_at(xs):
+        idx = np.searchsorted(x, xs)
+        return np.array([planted.get(int(i), 0) if i < x.size and x[i] == v else 0 for i, v in zip(idx, xs)])
+
+    fn = _f32_sigmoid_off_by(k_at)
+    whole = testing.sweep(fn, "sigmoid", "float32", codes=codes, chunk=512, worst=4)
+    forked = testing.sweep(fn, "sigmoid", "float32", codes=codes, chunk=512, worst=4, processes=2)
+    halves = testing.merge_reports(testing.sweep(fn, "sigmoid", "float32", codes=range(start, start + 1200), chunk=512, worst=4),
+                                   testing.sweep(fn, "sigmoid", "float32", codes=range(start + 1200, start + 3000), chunk=512, worst=4),
+                                   worst=4)
+    for r in (whole, forked, halves):
+        assert r["count"] == 3000 and r["max_ulp"] == 40 and r["mismatches"] == 4
+        assert r["histogram"]["1"] == 2 and r["histogram"]["2"] == 1 and r["histogram"]["3-4"] == 2
+        assert [w["x"] for w in r["worst"]] == [x[2000], x[7], x[2999], x[1500]]
+        assert [w["ulp"] for w in r["worst"]] == [40, 3, 3, 2]
+    assert whole == forked == halves
+
+
+def test_sweep_refusals():
+    fn = lambda x: x  # noqa: E731
+    with pytest.raises(ValueError, match="codes must be a range"):
+        testing.sweep(fn, "relu", "float32", codes=range(0, 2**33))
+    with pytest.raises(ValueError, match="empty range"):
+        testing.sweep(fn, "relu", "float32", codes=range(5, 5))
+    with pytest.raises(ValueError, match="all of its values at once"):
+        testing.sweep(fn, "relu", "bfloat16", codes=range(0, 10))
+    with pytest.raises(ValueError, match="different gradings"):
+        testing.merge_reports(testing.sweep(fn, "relu", "float8_e5m2"), testing.sweep(fn, "relu", "float8_e4m3fn"))
+
+    def broken(x):
+        raise ZeroDivisionError("kernel bug")
+
+    with pytest.raises(RuntimeError, match="ZeroDivisionError: kernel bug"):
+        testing.sweep(broken, "relu", "float32", codes=range(0, 2048), chunk=512, processes=2)
+
+
 def test_every_value_order():
     v = testing.every_value("float8_e4m3fn")
     assert np.isfinite(v[:-1]).all() and math.isnan(v[-1]) and len(v) == 254 + 1
