@@ -28,9 +28,9 @@ TOTAL = 2**32
 
 def gelu32(x):
     """A float32 kernel as people write it: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))."""
-    x = np.asarray(x, dtype=np.float32)
     c = np.float32(np.sqrt(2 / np.pi))
     with np.errstate(over="ignore", invalid="ignore"):
+        x = np.asarray(x, dtype=np.float32)
         return np.float32(0.5) * x * (np.float32(1) + np.tanh(c * (x + np.float32(0.044715) * x * x * x)))
 
 

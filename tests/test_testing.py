@@ -239,3 +239,59 @@ def test_check_order_2_grades_a_second_derivative_kernel(tmp_path):
     code, out, _ = _check("silu", "--order", "2", "--x", str(tmp_path / "x.npy"), "--y", str(tmp_path / "bad.npy"), "--format", "json")
     report = json.loads(out)
     assert code == 1 and report["mismatches"] == 1 and report["max_ulp"] == 2
+
+
+def _f16(v) -> float:
+    """An mpf (accurate to 2**-256) rounded to float16 exactly."""
+    from fractions import Fraction
+
+    import mpmath
+
+    sign, man, exp, _ = mpmath.mpf(v)._mpf_
+    return L.round_fraction((-1) ** sign * Fraction(int(man)) * Fraction(2) ** int(exp), L.spec("float16"))
+
+
+def test_check_vector_functions_from_text_and_npy(tmp_path):
+    """softmax (values and Jacobians) and glu graded by the command line: one vector per line of
+    text, or an .npy of shape (N, n); exact outputs from the independent reference pass, a planted
+    error is found, and outputs of the wrong width are refused in one line."""
+    import json
+
+    import reference_vector as V
+    from cli import invoke
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(0, 3, (4, 5)).astype(np.float16).astype(np.float64)
+    soft = np.array([[_f16(v) for v in V.softmax(list(row))] for row in x])
+    np.savetxt(tmp_path / "x.txt", x)
+    np.savetxt(tmp_path / "y.txt", soft)
+    r = invoke("check", "softmax", "--dtype", "float16", "--x", str(tmp_path / "x.txt"), "--y", str(tmp_path / "y.txt"))
+    rep = json.loads(r.out)
+    assert r.code == 0 and rep["passed"] and rep["count"] == 20 and rep["max_ulp"] == 0, r.err
+    bad = soft.astype(np.float16)
+    bad[2, 3] = np.nextafter(bad[2, 3], np.float16(2))  # one float16 value up
+    np.save(tmp_path / "x.npy", x.astype(np.float16))
+    np.save(tmp_path / "bad.npy", bad)
+    r = invoke("check", "softmax", "--x", str(tmp_path / "x.npy"), "--y", str(tmp_path / "bad.npy"))
+    rep = json.loads(r.out)
+    assert r.code == 0 and rep["dtype"] == "float16" and rep["mismatches"] == 0 and rep["max_ulp"] == 1
+    assert rep["worst"][0]["x"] == x[2, 3] and rep["worst"][0]["got"] == float(bad[2, 3])  # the entry's own input
+    r = invoke("check", "softmax", "--max-ulp", "0", "--x", str(tmp_path / "x.npy"), "--y", str(tmp_path / "bad.npy"))
+    assert r.code == 1 and json.loads(r.out)["mismatches"] == 1
+    # the Jacobian: an (N, n, n) .npy, or n-wide lines of text
+    jac = np.array([[[_f16(v) for v in row] for row in V.softmax_jac(list(xr))] for xr in x])
+    np.save(tmp_path / "j.npy", jac.astype(np.float16))
+    np.savetxt(tmp_path / "j.txt", jac.reshape(-1, 5))
+    for f in ("j.npy", "j.txt"):
+        r = invoke("check", "softmax", "--grad", "--dtype", "float16", "--x", str(tmp_path / "x.npy"), "--y", str(tmp_path / f))
+        rep = json.loads(r.out)
+        assert r.code == 0 and rep["count"] == 100 and rep["max_ulp"] == 0, (f, r.err)
+    # glu: n inputs, n/2 outputs per vector (a·σ(b))
+    g = np.array([[_f16(V.mpf(a) * V.gate("sigmoid", b)[0]) for a, b in zip(row[:2], row[2:4])] for row in x])
+    np.savetxt(tmp_path / "gx.txt", x[:, :4])
+    np.savetxt(tmp_path / "gy.txt", g)
+    r = invoke("check", "glu", "--dtype", "float16", "--x", str(tmp_path / "gx.txt"), "--y", str(tmp_path / "gy.txt"))
+    rep = json.loads(r.out)
+    assert r.code == 0 and rep["count"] == 8 and rep["max_ulp"] == 0, r.err
+    r = invoke("check", "glu", "--dtype", "float16", "--x", str(tmp_path / "gx.txt"), "--y", str(tmp_path / "x.txt"))
+    assert r.code == 2 and "glu gives 2 outputs per vector" in r.err and len(r.err.strip().splitlines()) == 1

@@ -10,8 +10,9 @@ from actloss.errors import InputError
 _USAGE = "NAME --x X --y Y [--dtype D] [--grad] [--max-ulp N]"
 
 
-def _load(path: str, option: str, fmt):
-    """Values of a file: float .npy, bit-pattern .npy (unsigned or raw, with --dtype), text or CSV."""
+def _load(path: str, option: str, fmt, vector: bool = False):
+    """Values of a file: float .npy, bit-pattern .npy (unsigned or raw, with --dtype), text or CSV
+    (``vector``: one vector per line, as eval reads them)."""
     import numpy as np
 
     from actloss import io
@@ -30,7 +31,7 @@ def _load(path: str, option: str, fmt):
             return (a.view(fmt.uint) if a.dtype.kind == "V" else a), "bits"
         if a.dtype.kind == "f":
             return a, a.dtype
-    blocks = list(io.iter_input(path, False))
+    blocks = [b for b in io.iter_input(path, vector) if b.size]
     return (np.concatenate(blocks) if blocks else np.empty(0)), None
 
 
@@ -65,13 +66,16 @@ def run(numbers, names, x=None, y=None, dtype=None, grad=False, order=None, max_
     missing = [o for o, v in (("--x", x), ("--y", y)) if v is None]
     if missing:
         raise InputError(f"missing {' and '.join(missing)}: usage: actloss check {_USAGE}")
-    xs, xkind = _load(x, "--x", fmt)
-    ys, ykind = _load(y, "--y", fmt)
+    vector = record.shape != "elementwise"
+    xs, xkind = _load(x, "--x", fmt, vector)
+    ys, ykind = _load(y, "--y", fmt, vector)
     if fmt is None:
         fmt = lowp.get_format(ykind if ykind is not None else "float64")
     xs, ys = _values(xs, xkind, fmt), _values(ys, ykind, fmt)
     if record.shape == "elementwise" and xs.shape != ys.shape:
         raise InputError(f"--x holds {xs.size} numbers and --y {ys.size}: give one output per input")
+    if vector:
+        xs, ys = _check_vectors(record, xs, ys, bool(grad) or order is not None)
     limit = 1 if max_ulp is None else float(max_ulp)
     if limit < 0:
         raise InputError(f"--max-ulp must be 0 or more, got {max_ulp}")
@@ -93,6 +97,22 @@ def run(numbers, names, x=None, y=None, dtype=None, grad=False, order=None, max_
     else:
         _table(rep, grad, limit)
     sys.exit(0 if rep["passed"] else 1)
+
+
+def _check_vectors(record, xs, ys, jacobian: bool):
+    """(vectors (N, n), outputs (N, m) or Jacobians (N, m, n)): one output row (or Jacobian) per input
+    vector, of the width the function gives, however the files lay them out."""
+    if xs.ndim == 0 or xs.size == 0:
+        raise InputError("--x holds no vectors: one vector per line (or an .npy of shape (N, n))")
+    n = xs.shape[-1]
+    rows = xs.size // n
+    m = n // 2 if record.shape == "glu" else n
+    want = (rows, m, n) if jacobian else (rows, m)
+    if ys.size != rows * m * (n if jacobian else 1):
+        what = f"{m}×{n} Jacobian" if jacobian else f"{m} outputs"
+        raise InputError(f"--x holds {rows} vector(s) of {n} and --y {ys.size} numbers: {record.name} gives {what} "
+                         f"per vector, {rows * m * (n if jacobian else 1)} in all (shape {want})")
+    return xs.reshape(rows, n), ys.reshape(want)
 
 
 def _table(rep: dict, grad: int, limit: float) -> None:
