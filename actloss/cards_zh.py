@@ -228,8 +228,8 @@ ZH: dict[str, str] = {
     "optax.sigmoid_binary_cross_entropy(logits, labels) (logits only, per element)": "optax.sigmoid_binary_cross_entropy(logits, labels)(只接收 logits,逐元素)",
     "keras.losses.BinaryCrossentropy (probabilities by default, clipped to [1e-7, 1 − 1e-7]; from_logits=True for logits)":
         "keras.losses.BinaryCrossentropy(默认输入概率,截断到 [1e-7, 1 − 1e-7];from_logits=True 时输入 logits)",
-    "torchvision.ops.sigmoid_focal_loss(logits, targets, alpha=0.25, gamma=2, reduction='none') (= --logits; its default reduction is 'none', actloss's is 'mean'; alpha < 0 turns the weighting off)":
-        "torchvision.ops.sigmoid_focal_loss(logits, targets, alpha=0.25, gamma=2, reduction='none')(= --logits;它的默认 reduction 是 'none',actloss 的是 'mean';alpha < 0 关闭加权)",
+    "torchvision.ops.sigmoid_focal_loss(logits, targets, alpha=0.25, gamma=2, reduction='none') (= --logits; its default reduction is 'none', actloss's is 'mean'; alpha < 0 turns the weighting off; it forms 1 − p_t from a rounded p, which is 0 in float64 from |logit| ≈ 36.7 on the confident side, and there autograd gives NaN: for γ < 1 in the gradient, for 1 < γ < 2 in the second derivative; actloss keeps 1 − p_t exact)":
+        "torchvision.ops.sigmoid_focal_loss(logits, targets, alpha=0.25, gamma=2, reduction='none')(= --logits;它的默认 reduction 是 'none',actloss 的是 'mean';alpha < 0 关闭加权;它由舍入后的 p 计算 1 − p_t,在 float64 中预测正确一侧 |x| ≈ 36.7(原始分数)起即为 0,此时自动微分给出 NaN:γ < 1 时在梯度中,1 < γ < 2 时在二阶导数中;actloss 精确保留 1 − p_t)",
     "optax.sigmoid_focal_loss(logits, labels, alpha=None, gamma=2.0) (no α weighting by default)": "optax.sigmoid_focal_loss(logits, labels, alpha=None, gamma=2.0)(默认不做 α 加权)",
     "keras.losses.BinaryFocalCrossentropy(gamma=2.0) (α only with apply_class_balancing=True; probabilities by default; with from_logits=True it applies the sigmoid and then still clips p to [1e-7, 1 − 1e-7])":
         "keras.losses.BinaryFocalCrossentropy(gamma=2.0)(只有 apply_class_balancing=True 时才用 α;默认输入概率;from_logits=True 时先做 sigmoid,之后仍把 p 截断到 [1e-7, 1 − 1e-7])",

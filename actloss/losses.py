@@ -507,7 +507,10 @@ loss(
     plot=plot("probability", PROB_TRUE, "plot_binary"), per="element",
     equivalents={
         "torch": "torchvision.ops.sigmoid_focal_loss(logits, targets, alpha=0.25, gamma=2, reduction='none') "
-                 "(= --logits; its default reduction is 'none', actloss's is 'mean'; alpha < 0 turns the weighting off)",
+                 "(= --logits; its default reduction is 'none', actloss's is 'mean'; alpha < 0 turns the weighting off; "
+                 "it forms 1 − p_t from a rounded p, which is 0 in float64 from |logit| ≈ 36.7 on the confident side, and "
+                 "there autograd gives NaN: for γ < 1 in the gradient, for 1 < γ < 2 in the second derivative; actloss keeps "
+                 "1 − p_t exact)",
         "jax": "optax.sigmoid_focal_loss(logits, labels, alpha=None, gamma=2.0) (no α weighting by default)",
         "keras": "keras.losses.BinaryFocalCrossentropy(gamma=2.0) (α only with apply_class_balancing=True; probabilities by default; with from_logits=True it applies the sigmoid and then still clips p to [1e-7, 1 − 1e-7])",
     },

@@ -629,9 +629,10 @@ def _by_table(record, which: str, kernel: Callable[..., Any], xr: np.ndarray, pa
 def _as_float64(x: Any) -> np.ndarray:
     """Any array-like (including ml_dtypes arrays) as float64; the conversion is exact."""
     a = np.asarray(x)
-    if a.dtype.kind not in "fiub" and a.dtype != object:
-        return a.astype(np.float64)  # ml_dtypes types widen exactly
-    return np.asarray(a, dtype=np.float64)
+    with np.errstate(invalid="ignore"):  # a signalling NaN widens to a NaN: nothing to warn about
+        if a.dtype.kind not in "fiub" and a.dtype != object:
+            return a.astype(np.float64)  # ml_dtypes types widen exactly
+        return np.asarray(a, dtype=np.float64)
 
 
 # ---------------------------------------------------------------------------

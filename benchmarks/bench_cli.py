@@ -83,6 +83,9 @@ def main() -> None:
     ap.add_argument("--numbers", type=int, default=1_000_000)
     ap.add_argument("--memory-numbers", type=int, default=10_000_000)
     args = ap.parse_args()
+    from _common import byte_compile
+
+    byte_compile()
     act = actloss_cmd()
     tmp = tempfile.mkdtemp(prefix="actloss-bench-")
     floor = os.path.join(tmp, "floor.py")

@@ -72,6 +72,9 @@ def main() -> None:
     ap.add_argument("--time-numbers", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=5)
     opts = ap.parse_args()
+    from _common import byte_compile
+
+    byte_compile()
 
     import numpy as np
 

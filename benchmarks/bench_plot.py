@@ -144,6 +144,9 @@ def main() -> None:
     ap.add_argument("--hyperfine", action="store_true", help="time with hyperfine (A then B) instead of interleaved runs")
     ap.add_argument("--libraries", action="store_true", help="also time the text renderer against uniplot and plotille in this process")
     args = ap.parse_args()
+    from _common import byte_compile
+
+    byte_compile()
     with tempfile.TemporaryDirectory() as tmp:
         script = os.path.join(tmp, "pyplot_gelu.py")
         with open(script, "w") as fh:
