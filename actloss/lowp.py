@@ -578,7 +578,7 @@ def rounded_result(record, which: str, x: Any, params: Mapping[str, Any] | None,
     kernels = record._kernels()
     kernel = {"value": kernels[0], "derivative": kernels[1]}.get(which) or record._second()
     xa = np.asarray(x)
-    if representable or (fmt.name != "float64" and xa.dtype.kind != "O" and xa.dtype == fmt.dtype):
+    if representable or of_format(xa, fmt):
         xr = xa.astype(np.float64)  # already in the format
     else:
         xr = round_to(_as_float64(xa), fmt, saturate)
@@ -624,6 +624,12 @@ def _by_table(record, which: str, kernel: Callable[..., Any], xr: np.ndarray, pa
         table[need] = correctly_rounded(record, which, vals, y, params, fmt, saturate)
         filled[need] = True
     return table[codes].reshape(xr.shape)
+
+
+def of_format(a: np.ndarray, fmt: Format) -> bool:
+    """Whether ``a`` is an array of the format's own dtype, whose values need no rounding (by name:
+    an ml_dtypes array exists only once ml_dtypes is imported, and this never imports it)."""
+    return fmt.name != "float64" and isinstance(a, np.ndarray) and a.dtype.name == fmt.name
 
 
 def _as_float64(x: Any) -> np.ndarray:

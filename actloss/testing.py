@@ -46,7 +46,7 @@ def _format_of(actual: np.ndarray, dtype: Any) -> lowp.Format:
 
 def _in_format(a: Any, fmt: lowp.Format) -> bool:
     """Whether ``a`` is an array of the format's own dtype (its values need no rounding)."""
-    return isinstance(a, np.ndarray) and fmt.name != "float64" and a.dtype.kind != "O" and a.dtype == fmt.dtype
+    return lowp.of_format(a, fmt)
 
 
 def _rounded(v: np.ndarray, fmt: lowp.Format, exact: bool) -> np.ndarray:

@@ -495,6 +495,28 @@ def test_float64_imports_neither_ml_dtypes_nor_mpmath():
     assert _modules_after("from actloss.registry import get; get('gelu').value([1.0], dtype='bf16')") == "['actloss.lowp', 'ml_dtypes']"
 
 
+def test_cli_eval_in_bfloat16_and_float16_needs_no_ml_dtypes():
+    """The command line prints float64 values: a long bfloat16 or float16 eval (the table by bit pattern,
+    the shortest decimals) never needs ml_dtypes' array types, nor mpmath."""
+    probe = (
+        "import io, sys, os, tempfile, numpy as np\n"
+        "p = os.path.join(tempfile.mkdtemp(), 'x.txt'); np.savetxt(p, np.linspace(-9, 9, 20000))\n"
+        "from actloss.cli.entry import main\n"
+        "for fmt in ('bfloat16', 'float16'):\n"
+        "    sys.argv = ['actloss', 'eval', 'gelu', '--dtype', fmt, '--input', p]\n"
+        "    out = sys.stdout; sys.stdout = io.TextIOWrapper(io.BytesIO())  # no file descriptor: one process\n"
+        "    try:\n"
+        "        main()\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "    sys.stdout = out\n"
+        "print(sorted(m for m in ('ml_dtypes', 'mpmath', 'actloss.lowp') if m in sys.modules))\n"
+    )
+    p = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == "['actloss.lowp']"
+
+
 # ---------------------------------------------------------------------------
 # the command line
 # ---------------------------------------------------------------------------
