@@ -173,10 +173,17 @@ def round_to(x: Any, fmt: Any, saturate: bool = False) -> np.ndarray:
     shift = np.uint64(53 - fmt.precision)
     bits = x.view(np.uint64)
     mag = bits & _MAG
-    lsb = (mag >> shift) & _ONE
-    r = ((mag + ((_ONE << (shift - _ONE)) - _ONE) + lsb) & ~((_ONE << shift) - _ONE)) | (bits & _SIGN)
+    r = mag >> shift  # in place from here: a long input is rounded in a few passes
+    r &= _ONE  # the last kept bit: ties go to even
+    r += mag
+    r += (_ONE << (shift - _ONE)) - _ONE
+    r &= ~((_ONE << shift) - _ONE)
+    r |= bits & _SIGN
     out = r.view(np.float64)
-    special = ((mag < _bits_of(fmt.smallest_normal)) & (mag != 0)) | (mag > _bits_of(fmt.max))  # also NaN and inf
+    # below the normal range (zero excepted: mag - 1 wraps) or above the largest value, NaN and inf
+    mag -= _ONE
+    special = mag < _bits_of(fmt.smallest_normal) - _ONE
+    special |= mag >= _bits_of(fmt.max)
     if special.any():
         idx = np.flatnonzero(special)
         out[idx] = _round_slow(x[idx], fmt, saturate)
