@@ -39,6 +39,7 @@ import numpy as np
 from actloss import _kernels as K
 from actloss import _losses as L
 from actloss._dd import div_dd_dd, div_dd_pair, two_prod, two_prod_scaled, two_sum
+from actloss.errors import ShapeError
 
 
 def _finish(h, l, parts: L.Parts, reduction: str) -> np.ndarray:
@@ -298,6 +299,24 @@ def _normalized_block_exact(Ah, Al, a, Sh, Sl, sh, sl):
     return (Ah + Al) / (a * a) - (Sh + Sl) / ((sh + sl) * (sh + sl))
 
 
+#: a C x C block per sample is formed with about this many temporaries of its size (double-doubles)
+_TEMPORARIES = 8
+
+
+def _refuse_too_large(entries_of_pred: int, c: int) -> None:
+    """Per-sample Hessians that cannot be formed in memory are refused before anything is allocated."""
+    from actloss.registry import _memory_limit
+
+    entries = float(entries_of_pred) * float(c)
+    if entries * 8 * _TEMPORARIES > _memory_limit():
+        samples = entries_of_pred // max(c, 1)
+        raise ShapeError(
+            f"the second derivatives of ce for {samples:,} sample{'s' if samples != 1 else ''} of {c:,} classes are "
+            f"{entries:.3g} entries ({entries * 8 / 2**30:,.1f} GiB, and several times that while they are formed), "
+            "more than this machine's memory can hold; give fewer samples at a time"
+        )
+
+
 def ce_grad2(pred, target, reduction="mean", logits=False, label_smoothing=0.0, weight=None, ignore_index=-100,
              normalize=False):
     """The per-sample (per-position) Hessian of ce with respect to pred, shape pred.shape + (C,).
@@ -313,6 +332,9 @@ def ce_grad2(pred, target, reduction="mean", logits=False, label_smoothing=0.0, 
     exact): diag(A / a^2) - (S / s^2) 1 1^T, a full block; each entry a double-double, recomputed exactly
     in decimal where the diagonal's two terms cancel.
     """
+    shape = np.shape(pred)
+    if shape:  # classes on the last axis of (C,) and (N, C), on axis 1 of (N, C, d1, ...)
+        _refuse_too_large(int(np.prod(shape, dtype=np.float64)), shape[0] if len(shape) == 1 else shape[1])
     parts = L.parts("ce", pred, target, logits=logits, label_smoothing=label_smoothing, weight=weight,
                     ignore_index=ignore_index, normalize=normalize)
     pred = np.asarray(pred, dtype=np.float64)

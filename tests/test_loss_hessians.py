@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from mpmath import mp
 
-from actloss.errors import ParameterError
+from actloss.errors import ParameterError, ShapeError
 from actloss.registry import get
 from reference import PREC, mpf, ulp_error
 
@@ -576,3 +576,11 @@ def test_nan_propagates_and_no_warnings():
         g = get("huber").derivative([1e308, -1e308, np.nan], [-1e308, 1e308, 0.0], order=2, reduction="none")
         assert g[:2].tolist() == [0.0, 0.0] and np.isnan(g[2])
         assert np.isnan(get("bce").derivative([np.nan], [0.5], order=2, logits=True)[0])
+
+
+def test_ce_hessians_too_large_are_refused_before_anything_is_computed():
+    big = np.broadcast_to(np.zeros(1), (30000, 3000))  # no memory behind it: only a refusal can be quick
+    with pytest.raises(ShapeError, match=r"30,000 samples of 3,000 classes .* give fewer samples"):
+        get("ce").derivative(big, np.zeros(30000), logits=True, order=2)
+    with pytest.raises(ShapeError, match="classes"):
+        get("ce").derivative(np.broadcast_to(np.zeros(1), (10, 3000, 3000)), np.zeros((10, 3000)), logits=True, order=2)
