@@ -567,9 +567,9 @@ def evaluate(record, which: str, x: Any, params: Mapping[str, Any] | None, dtype
     ``x`` is first rounded to the format (as a tensor of that dtype holds it).
     Losses (``which`` "value" or "derivative" with ``args = (target,)``): both
     inputs are rounded to the format, the loss and its gradient are computed in
-    float64 (within 4 ulp) and rounded once: correctly rounded unless the
-    float64 result lies within those 4 ulp of a midpoint of the format (for
-    bfloat16 about one value in 2**42), where it may be the other neighbour.
+    float64 (within 4 ulp) and rounded once, and the few results within reach
+    of a midpoint of the format are settled exactly (``actloss._exact_losses``;
+    not for rows under ``normalize``, nor for second derivatives).
     """
     fmt = get_format(dtype)
     return to_dtype(rounded_result(record, which, x, params, fmt, saturate, *args), fmt)
@@ -592,13 +592,47 @@ def rounded_result(record, which: str, x: Any, params: Mapping[str, Any] | None,
     if record.kind == "loss":
         target = round_to(_as_float64(args[0]), fmt, saturate)
         y = np.asarray(kernel(xr, target, **params), dtype=np.float64)
-        return round_to(y, fmt, saturate)
+        out = round_to(y, fmt, saturate)
+        if fmt.name != "float64" and which in ("value", "derivative"):
+            hard = hard_cases(y, fmt, saturate)
+            if hard.any():
+                out = _settle_loss(record, which, xr, target, params, y, out, hard, fmt, saturate)
+        return out
     if fmt.name != "float64" and fmt.bits <= 16 and record.shape == "elementwise" and xr.size >= _BY_TABLE:
         return _by_table(record, which, kernel, xr, params, fmt, saturate)
     y = np.asarray(kernel(xr, **params), dtype=np.float64)
     if fmt.name == "float64":
         return y
     return correctly_rounded(record, which, xr, y, params, fmt, saturate)
+
+
+def _settle_loss(record, which: str, pred: np.ndarray, target: np.ndarray, params: Mapping[str, Any], y: np.ndarray,
+                 out: np.ndarray, hard: np.ndarray, fmt: Format, saturate: bool) -> np.ndarray:
+    """The hard elements of a loss or its gradient, settled exactly (``actloss._exact_losses``).
+
+    A settled value is kept only if it is one of the two roundings the float64
+    result's error allows (a definition that disagreed with the kernel's
+    convention, at a kink, would not be); elsewhere, and where the module does
+    not cover the case (rows under ``normalize``), the one rounding stays.
+    """
+    from actloss import _exact_losses as E
+    from actloss import _losses as L
+
+    reduction = params.get("reduction", "mean")
+    parts = L.parts(record.name, pred, target, **params)
+    out = np.array(out, dtype=np.float64)
+    flat_out, flat_y = out.reshape(-1), np.asarray(y, dtype=np.float64).reshape(-1)
+    for i in np.flatnonzero(np.asarray(hard).reshape(-1)):
+        fn = E.exact(record, which, pred, target, dict(params), parts, reduction, int(i))
+        if fn is None:
+            return out
+        v = settle_exact(fn, fmt, saturate, float(flat_y[i]))
+        m = _REL_MARGIN * np.spacing(abs(flat_y[i]))
+        with np.errstate(invalid="ignore", over="ignore"):
+            allowed = _round_slow(np.array([flat_y[i] - m, flat_y[i] + m]), fmt, saturate)
+        if v in allowed.tolist():
+            flat_out[i] = v
+    return out
 
 
 _BY_TABLE = 4096  # from this many inputs of a 8- or 16-bit format on, results are looked up by bit pattern
