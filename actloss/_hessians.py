@@ -63,16 +63,23 @@ def _inv(v: float) -> tuple[float, float]:
     return r, float(((1.0 - p) - pe) / v)
 
 
-def _over_square(nh, nl, sh, sl):
-    """(nh + nl)/(sh + sl)**2 for n >= 0, s > 0, rounded once: both scaled to [0.5, 1) first (np.frexp),
-    so neither s**2 nor the quotient over- or underflows before the final ldexp."""
+def _scaled_over_square(nh, nl, sh, sl):
+    """(q, r, k): (nh + nl)/(sh + sl)**2 = (q + r)·2**k, the mantissas (np.frexp, in [0.5, 1)) divided,
+    so neither s**2 nor the quotient over- or underflows before the caller's ldexp."""
     ms, ks = np.frexp(sh)
     mn, kn = np.frexp(nh)
     msl = np.ldexp(sl, -ks)
     mnl = np.ldexp(nl, -kn)
     q, qe = two_prod(ms, ms)
     qe = qe + 2.0 * ms * msl
-    return np.ldexp(div_dd_dd(mn, mnl, q, qe), kn - 2 * ks)
+    h, l = div_dd_pair(mn, mnl, q, qe)
+    return h, l, kn - 2 * ks
+
+
+def _over_square(nh, nl, sh, sl):
+    """(nh + nl)/(sh + sl)**2 for n >= 0, s > 0, rounded once (one ldexp of the rounded mantissa quotient)."""
+    h, l, k = _scaled_over_square(nh, nl, sh, sl)
+    return np.ldexp(h + np.where(np.isfinite(l), l, 0.0), k)
 
 
 def _keep_nan(a, y):
@@ -272,16 +279,9 @@ def _ce_coefficients(pred, target, label_smoothing, weight, ignore_index=-100, n
 
 
 def _over_square_dd(nh, nl, sh, sl):
-    """(nh + nl)/(sh + sl)**2 as a double-double for n >= 0, s > 0 (the mantissas divided, so nothing
-    over- or underflows before the final ldexp)."""
-    ms, ks = np.frexp(sh)
-    mn, kn = np.frexp(nh)
-    msl = np.ldexp(sl, -ks)
-    mnl = np.ldexp(nl, -kn)
-    q, qe = two_prod(ms, ms)
-    qe = qe + 2.0 * ms * msl
-    h, l = div_dd_pair(mn, mnl, q, qe)
-    return np.ldexp(h, kn - 2 * ks), np.ldexp(l, kn - 2 * ks)
+    """(nh + nl)/(sh + sl)**2 as a double-double for n >= 0, s > 0."""
+    h, l, k = _scaled_over_square(nh, nl, sh, sl)
+    return np.ldexp(h, k), np.ldexp(l, k)
 
 
 def _row_sums_exact(a):
