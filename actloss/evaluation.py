@@ -11,7 +11,7 @@ def evaluate_loss(record, pred, target, bound: dict, derivative: int, dtype=None
 
     ``dtype`` (an ``actloss.lowp`` format): pred, and target unless it holds class indices, are
     rounded into it first; the items, the loss and its derivatives are computed in float64 and
-    rounded once into it (see ``actloss.lowp.evaluate`` for what that guarantees).
+    correctly rounded into it (``actloss.lowp.round_loss``).
     """
     from actloss import _losses
 
@@ -51,15 +51,16 @@ class LossEvaluation:
         if self.dtype is not None:
             import dataclasses
 
-            from actloss.lowp import round_to
+            from actloss.lowp import round_loss
 
-            def fit(a):
-                return round_to(a, self.dtype, self.saturate)
+            def fit(which, a, reduction):
+                params = {**self.bound, "reduction": reduction}
+                return round_loss(self.record, which, self.pred, self.target, params, a, self.dtype, self.saturate)
 
-            self.value = fit(self.value)
+            self.value = fit("value", self.value, self.reduction)
             if self.derivative:
-                self.grad = fit(self.grad)
-            self.parts = dataclasses.replace(self.parts, items=fit(self.parts.items))
+                self.grad = fit(("derivative", "derivative2")[self.derivative - 1], self.grad, self.reduction)
+            self.parts = dataclasses.replace(self.parts, items=fit("value", self.parts.items, "none"))
 
     def shown(self, precision) -> None:
         """Replace every number by the float64 of its shortest decimal in the format (for printing)."""

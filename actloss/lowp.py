@@ -39,7 +39,7 @@ from actloss.errors import ParameterError
 
 __all__ = [
     "FORMATS", "Format", "get_format", "format_names", "round_to", "to_dtype", "correctly_rounded",
-    "evaluate", "rounded_result", "shortest", "bits_of", "from_bits", "all_values",
+    "evaluate", "rounded_result", "round_loss", "shortest", "bits_of", "from_bits", "all_values",
 ]
 
 
@@ -590,20 +590,32 @@ def rounded_result(record, which: str, x: Any, params: Mapping[str, Any] | None,
     else:
         xr = round_to(_as_float64(xa), fmt, saturate)
     if record.kind == "loss":
-        target = round_to(_as_float64(args[0]), fmt, saturate)
+        target = _as_float64(args[0])
+        if target.shape == xr.shape:  # values, not class indices (which no rounding may move)
+            target = round_to(target, fmt, saturate)
         y = np.asarray(kernel(xr, target, **params), dtype=np.float64)
-        out = round_to(y, fmt, saturate)
-        if fmt.name != "float64" and which in ("value", "derivative"):
-            hard = hard_cases(y, fmt, saturate)
-            if hard.any():
-                out = _settle_loss(record, which, xr, target, params, y, out, hard, fmt, saturate)
-        return out
+        return round_loss(record, which, xr, target, params, y, fmt, saturate)
     if fmt.name != "float64" and fmt.bits <= 16 and record.shape == "elementwise" and xr.size >= _BY_TABLE:
         return _by_table(record, which, kernel, xr, params, fmt, saturate)
     y = np.asarray(kernel(xr, **params), dtype=np.float64)
     if fmt.name == "float64":
         return y
     return correctly_rounded(record, which, xr, y, params, fmt, saturate)
+
+
+def round_loss(record, which: str, pred: np.ndarray, target: np.ndarray, params: Mapping[str, Any], y: Any,
+               dtype: Any, saturate: bool = False) -> np.ndarray:
+    """A loss kernel's float64 result ``y`` (``which``: "value" or "derivative", for the reduction in
+    ``params``; "derivative2") at the representable ``pred`` and ``target``, correctly rounded into the
+    format: rounded once, and the results within reach of a midpoint settled exactly."""
+    fmt = get_format(dtype)
+    y = np.asarray(y, dtype=np.float64)
+    out = round_to(y, fmt, saturate)
+    if fmt.name != "float64" and which in ("value", "derivative"):
+        hard = hard_cases(y, fmt, saturate)
+        if hard.any():
+            out = _settle_loss(record, which, pred, target, params, y, out, hard, fmt, saturate)
+    return out
 
 
 def _settle_loss(record, which: str, pred: np.ndarray, target: np.ndarray, params: Mapping[str, Any], y: np.ndarray,

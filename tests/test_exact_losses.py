@@ -137,3 +137,20 @@ def test_some_hard_case_needs_settling():
     """Rounding the float64 result once would be wrong for some of those cases: the test above can fail."""
     wrong = [c for c in _hard_cases() if float(lowp.round_to(np.array([_float32_of(*c)[0]]), "float32")[0]) != _float32_of(*c)[1]]
     assert len(wrong) >= 4
+
+
+def test_loss_command_settles_as_the_api_does():
+    """actloss grad LOSS --dtype float32 prints the settled gradient (the shortest float32 decimal of it)."""
+    from cli import invoke
+
+    checked = 0
+    for name, params, x, t in _hard_cases():
+        _, want = _float32_of(name, params, x, t)
+        opts = [f"--{k.replace('_', '-')}={str(v).lower()}" if isinstance(v, bool) else f"--{k}={v!r}"
+                for k, v in params.items()]
+        r = invoke("grad", name, *opts, "--pred", repr(x), "--target", repr(t), "--dtype", "float32",
+                   "--reduction", "none")
+        assert r.code == 0, r.err
+        assert np.float32(float(r.out)) == np.float32(want), (name, x, r.out, want)  # the float32 it names
+        checked += 1
+    assert checked == len(_hard_cases())

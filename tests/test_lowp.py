@@ -603,3 +603,12 @@ def test_tiny_inputs_settled_by_the_series_as_by_mpmath(monkeypatch, fmt, name, 
     assert np.array_equal(fast.view(np.int64), slow.view(np.int64)), (name, fmt, x[fast != slow][:5])
     if name in ("gelu", "silu") and fmt == "float32":
         assert hard.sum() > 100  # the case this is for: many odd subnormals halved
+
+
+def test_class_indices_are_not_rounded_into_the_format():
+    """float4_e2m1fn has no 5 (it would round to 4): a class index stays the class it names."""
+    pred = np.zeros((1, 8))
+    g = REG.get("ce").derivative(pred, np.array([5.0]), logits=True, dtype="float4_e2m1fn").astype(np.float64)
+    assert g[0, 5] < 0 and (np.delete(g[0], 5) >= 0).all()
+    g8 = REG.get("multi_margin").derivative(np.zeros((1, 20)), np.array([17.0]), dtype="float8_e4m3fn").astype(np.float64)
+    assert g8[0, 17] < 0 and (np.delete(g8[0], 17) > 0).all()  # e4m3 has no 17 either (16 or 18)
