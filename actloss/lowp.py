@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import importlib
 import math
-from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
@@ -43,9 +42,8 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
 class Format:
-    """A binary floating-point format.
+    """A binary floating-point format (immutable; equal by name).
 
     precision: significand bits, the implicit one included (bfloat16: 8).
     emin:      exponent of the smallest normal value (2**emin).
@@ -54,8 +52,14 @@ class Format:
                (float8_e4m3fn, which has no infinity) or "saturate" (the MX
                formats, which have neither).
     digits:    significant decimal digits that always round-trip.
+    module:    where the numpy scalar type lives.
+
+    A plain class rather than a dataclass: a command in a low-precision format
+    imports this module, and generating a dataclass's methods costs more start-up
+    than the whole rest of it.
     """
 
+    __slots__ = ("name", "bits", "precision", "emin", "max", "overflow", "digits", "aliases", "module")
     name: str
     bits: int
     precision: int
@@ -63,8 +67,25 @@ class Format:
     max: float
     overflow: str
     digits: int
-    aliases: tuple[str, ...] = ()
-    module: str = "ml_dtypes"  # where the numpy scalar type lives
+    aliases: tuple[str, ...]
+    module: str
+
+    def __init__(self, name: str, bits: int, precision: int, emin: int, max: float, overflow: str, digits: int,
+                 aliases: tuple[str, ...] = (), module: str = "ml_dtypes") -> None:
+        for k, v in zip(self.__slots__, (name, bits, precision, emin, max, overflow, digits, aliases, module)):
+            object.__setattr__(self, k, v)
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        raise AttributeError(f"a Format is immutable: cannot set {key}")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Format) and other.name == self.name
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+    def __repr__(self) -> str:
+        return f"Format({self.name!r})"
 
     @property
     def has_inf(self) -> bool:
@@ -585,6 +606,10 @@ def rounded_result(record, which: str, x: Any, params: Mapping[str, Any] | None,
     kernels = record._kernels()
     kernel = {"value": kernels[0], "derivative": kernels[1]}.get(which) or record._second()
     xa = np.asarray(x)
+    if (record.kind != "loss" and fmt.name in ("bfloat16", "float16") and record.shape == "elementwise"
+            and xa.size >= _BY_TABLE and xa.dtype == np.float64 and not (representable or saturate)):
+        # a long float64 input: rounded and encoded in one pass, then looked up by bit pattern
+        return _by_table(record, which, kernel, codes_of(xa.reshape(-1), fmt), params, fmt, saturate).reshape(xa.shape)
     if representable or of_format(xa, fmt):
         xr = xa.astype(np.float64)  # already in the format
     else:
@@ -596,7 +621,7 @@ def rounded_result(record, which: str, x: Any, params: Mapping[str, Any] | None,
         y = np.asarray(kernel(xr, target, **params), dtype=np.float64)
         return round_loss(record, which, xr, target, params, y, fmt, saturate)
     if fmt.name != "float64" and fmt.bits <= 16 and record.shape == "elementwise" and xr.size >= _BY_TABLE:
-        return _by_table(record, which, kernel, xr, params, fmt, saturate)
+        return _by_table(record, which, kernel, bits_of(xr.reshape(-1), fmt), params, fmt, saturate).reshape(xr.shape)
     y = np.asarray(kernel(xr, **params), dtype=np.float64)
     if fmt.name == "float64":
         return y
@@ -652,9 +677,41 @@ _TABLES: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
 _TABLES_KEPT = 16
 
 
-def _by_table(record, which: str, kernel: Callable[..., Any], xr: np.ndarray, params: Mapping[str, Any],
+def codes_of(x: np.ndarray, fmt: Format) -> np.ndarray:
+    """The bit patterns of float64 ``x`` rounded into bfloat16 or float16 (nearest, ties to even; overflow
+    to inf): ``bits_of(round_to(x, fmt), fmt)`` in one pass over the data.
+
+    float16: numpy's conversion from float64, one correct rounding. bfloat16: the float64 bit pattern
+    rounded at bit 45 as :func:`round_to` does, its exponent rebiased; values outside bfloat16's
+    normal range (and zeros, inf, NaN) go the long way.
+    """
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    if fmt.name == "float16":
+        with np.errstate(over="ignore", invalid="ignore"):
+            return x.astype(np.float16).view(np.uint16)
+    bits = x.view(np.uint64)
+    mag = bits & _MAG
+    r = mag >> np.uint64(45)
+    r &= _ONE
+    r += mag
+    r += np.uint64((1 << 44) - 1)
+    r >>= np.uint64(45)  # exponent (11 bits) and 7 fraction bits, rounded
+    r -= np.uint64((1023 - 127) << 7)
+    r |= (bits >> np.uint64(48)) & np.uint64(0x8000)
+    codes = r.astype(np.uint16)
+    mag -= _ONE  # zero wraps round: it goes the long way too
+    special = mag < _bits_of(fmt.smallest_normal) - _ONE
+    special |= mag >= _bits_of(fmt.max)
+    if special.any():
+        idx = np.flatnonzero(special)
+        codes[idx] = bits_of(round_to(x[idx], fmt), fmt)
+    return codes
+
+
+def _by_table(record, which: str, kernel: Callable[..., Any], codes: np.ndarray, params: Mapping[str, Any],
               fmt: Format, saturate: bool) -> np.ndarray:
-    """The correctly rounded results at the representable inputs ``xr`` (float64), through a table by bit pattern.
+    """The correctly rounded results (float64, flat) at the inputs with bit patterns ``codes``, through a
+    table by bit pattern.
 
     A format of 8 or 16 bits has at most 65,536 inputs: each is evaluated (and
     correctly rounded) once, the first time it is met, and a long input or a
@@ -669,14 +726,13 @@ def _by_table(record, which: str, kernel: Callable[..., Any], xr: np.ndarray, pa
         size = 1 << (16 if fmt.bits == 16 else 8)
         entry = _TABLES[key] = (np.zeros(size), np.zeros(size, dtype=bool))
     table, filled = entry
-    codes = bits_of(xr.reshape(-1), fmt).astype(np.intp)
     need = _unfilled(codes, filled)
     if need.size:
         vals = from_bits(need, fmt)
         y = np.asarray(kernel(vals, **params), dtype=np.float64)
         table[need] = correctly_rounded(record, which, vals, y, params, fmt, saturate)
         filled[need] = True
-    return table[codes].reshape(xr.shape)
+    return table[codes]
 
 
 def of_format(a: np.ndarray, fmt: Format) -> bool:
