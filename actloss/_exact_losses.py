@@ -13,8 +13,9 @@ losses, classes moved to the last axis for (N, C, d1, ...), positive weights
 per class; the 'mean' divides by the kernel's own denominator (the element or
 sample count, or the sum of the weights of the targets). A gradient entry is
 the derivative of its unit's loss, by mpmath's differentiation at the working
-precision. Rows normalized by ``normalize`` are not covered (None: the float64
-result is rounded once).
+precision. Under ``normalize`` the loss is that of the rows as the kernels
+normalize them (divided by their sums in float64), and the gradient goes
+through the exact division, as the kernels' gradient does.
 
 Nothing here is imported unless a hard case occurs.
 """
@@ -155,7 +156,7 @@ def exact(record, which: str, pred: np.ndarray, target: np.ndarray, params: dict
     this module does not cover the case."""
     name = record.name
     prm = dict(params)
-    if prm.get("normalize") or name not in ELEMENT | ROW:
+    if name not in ELEMENT | ROW:
         return None
     mpmath = _mp()
     mp = mpmath.mp
@@ -183,6 +184,17 @@ def exact(record, which: str, pred: np.ndarray, target: np.ndarray, params: dict
         units = range(pf.size)
     else:
         rows, targets, weights, index = _rows(name, pred, target, prm)
+        # normalize: the loss is that of the rows divided by their sums in float64, as the kernels form
+        # them; its gradient goes through the exact division (d n_k/d a_j = (δ_jk - n_k)/Σa)
+        through = bool(prm.get("normalize")) and not (name == "ce" and prm.get("logits"))
+        if prm.get("normalize"):
+            from actloss._losses import _normalized
+
+            raw = rows
+            if through:
+                rows = _normalized(rows)[0]
+            if np.ndim(targets) == 2:
+                targets = _normalized(np.asarray(targets, dtype=np.float64))[0]
 
         def unit(r, row=None):
             return _row(name, prm, rows_mpf(r) if row is None else row, target_of(r), weights)
@@ -197,6 +209,16 @@ def exact(record, which: str, pred: np.ndarray, target: np.ndarray, params: dict
         def grad(i):
             r, j = divmod(int(index[i]), rows.shape[1])
             row = rows_mpf(r)
+            if through:  # the rounded rows moved as the exact quotients move
+                a = [mp.mpf(float(v)) for v in raw[r]]
+                s0 = mp.fsum(a)
+
+                def f(v):
+                    b = a[:j] + [v] + a[j + 1:]
+                    s = mp.fsum(b)
+                    return unit(r, [n + (bk / s - ak / s0) for n, bk, ak in zip(row, b, a)])
+
+                return mpmath.diff(f, a[j])
 
             def f(v):
                 return unit(r, row[:j] + [v] + row[j + 1:])

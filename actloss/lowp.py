@@ -590,7 +590,7 @@ def evaluate(record, which: str, x: Any, params: Mapping[str, Any] | None, dtype
     inputs are rounded to the format, the loss and its gradient are computed in
     float64 (within 4 ulp) and rounded once, and the few results within reach
     of a midpoint of the format are settled exactly (``actloss._exact_losses``;
-    not for rows under ``normalize``, nor for second derivatives).
+    second derivatives of losses are rounded once).
     """
     fmt = get_format(dtype)
     return to_dtype(rounded_result(record, which, x, params, fmt, saturate, *args), fmt)
@@ -650,7 +650,7 @@ def _settle_loss(record, which: str, pred: np.ndarray, target: np.ndarray, param
     A settled value is kept only if it is one of the two roundings the float64
     result's error allows (a definition that disagreed with the kernel's
     convention, at a kink, would not be); elsewhere, and where the module does
-    not cover the case (rows under ``normalize``), the one rounding stays.
+    not cover the case, the one rounding stays.
     """
     from actloss import _exact_losses as E
     from actloss import _losses as L
