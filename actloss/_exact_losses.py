@@ -181,6 +181,9 @@ def exact(record, which: str, pred: np.ndarray, target: np.ndarray, params: dict
         def grad(i):
             return mpmath.diff(lambda v: unit(i, v), mp.mpf(float(pf[i])))
 
+        def grad2(k):  # the Hessian's diagonal, the shape of pred
+            return mpmath.diff(lambda v: unit(k, v), mp.mpf(float(pf[k])), 2)
+
         units = range(pf.size)
     else:
         rows, targets, weights, index = _rows(name, pred, target, prm)
@@ -225,6 +228,26 @@ def exact(record, which: str, pred: np.ndarray, target: np.ndarray, params: dict
 
             return mpmath.diff(f, row[j])
 
+        def grad2(k):
+            """ce: entry k of the blocks, shape pred.shape + (C,); multilabel_soft_margin: the diagonal."""
+            if name == "multilabel_soft_margin":
+                r, j = divmod(int(index[k]), rows.shape[1])
+                row = rows_mpf(r)
+                return mpmath.diff(lambda v: unit(r, row[:j] + [v] + row[j + 1:]), row[j], 2)
+            c = rows.shape[1]
+            pos, j2 = divmod(k, c)
+            r, j1 = divmod(int(index[pos]), c)
+            row = rows_mpf(r)
+            if j1 == j2:
+                return mpmath.diff(lambda v: unit(r, row[:j1] + [v] + row[j1 + 1:]), row[j1], 2)
+
+            def f(u, v):
+                q = list(row)
+                q[j1], q[j2] = u, v
+                return unit(r, q)
+
+            return mpmath.diff(f, (row[j1], row[j2]), (1, 1))
+
         units = range(rows.shape[0])
     d = mp.mpf(float(denominator))
     # differences and sums of the inputs exact at any working precision: add the span of their exponents
@@ -233,6 +256,10 @@ def exact(record, which: str, pred: np.ndarray, target: np.ndarray, params: dict
         if reduction == "none":
             return _wider(lambda: unit(flat_index), span)
         return _wider(lambda: mp.fsum(unit(u) for u in units) / d, span)
+    if which == "derivative2":
+        if name in ROW - {"ce", "multilabel_soft_margin"} or (prm.get("normalize") and not prm.get("logits")):
+            return None  # no second derivative, or one of the exact quotient (the loss's own differs)
+        return _wider(lambda: _real(grad2(flat_index)) / d, span)
     return _wider(lambda: _real(grad(flat_index)) / d, span)
 
 

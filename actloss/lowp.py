@@ -589,8 +589,8 @@ def evaluate(record, which: str, x: Any, params: Mapping[str, Any] | None, dtype
     Losses (``which`` "value" or "derivative" with ``args = (target,)``): both
     inputs are rounded to the format, the loss and its gradient are computed in
     float64 (within 4 ulp) and rounded once, and the few results within reach
-    of a midpoint of the format are settled exactly (``actloss._exact_losses``;
-    second derivatives of losses are rounded once).
+    of a midpoint of the format are settled exactly (``actloss._exact_losses``),
+    second derivatives too (but ce's with ``normalize`` on probabilities).
     """
     fmt = get_format(dtype)
     return to_dtype(rounded_result(record, which, x, params, fmt, saturate, *args), fmt)
@@ -631,12 +631,12 @@ def rounded_result(record, which: str, x: Any, params: Mapping[str, Any] | None,
 def round_loss(record, which: str, pred: np.ndarray, target: np.ndarray, params: Mapping[str, Any], y: Any,
                dtype: Any, saturate: bool = False) -> np.ndarray:
     """A loss kernel's float64 result ``y`` (``which``: "value" or "derivative", for the reduction in
-    ``params``; "derivative2") at the representable ``pred`` and ``target``, correctly rounded into the
-    format: rounded once, and the results within reach of a midpoint settled exactly."""
+    ``params``, or "derivative2") at the representable ``pred`` and ``target``, correctly rounded into
+    the format: rounded once, and the results within reach of a midpoint settled exactly."""
     fmt = get_format(dtype)
     y = np.asarray(y, dtype=np.float64)
     out = round_to(y, fmt, saturate)
-    if fmt.name != "float64" and which in ("value", "derivative"):
+    if fmt.name != "float64" and which in ("value", "derivative", "derivative2"):
         hard = hard_cases(y, fmt, saturate)
         if hard.any():
             out = _settle_loss(record, which, pred, target, params, y, out, hard, fmt, saturate)

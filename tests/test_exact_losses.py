@@ -147,3 +147,70 @@ def test_loss_command_settles_as_the_api_does():
         assert np.float32(float(r.out)) == np.float32(want), (name, x, r.out, want)  # the float32 it names
         checked += 1
     assert checked == len(_hard_cases())
+
+
+SMOOTH = ("mse", "log_cosh", "gaussian_nll", "poisson_nll", "bce")  # no kinks: second derivatives everywhere
+
+
+@pytest.mark.parametrize("name,params", [c for c in __import__("test_loss_hessians").CONFIGS if c[0] in SMOOTH],
+                         ids=lambda v: str(v))
+def test_exact_second_derivatives_agree_with_the_reference(name, params):
+    """The Hessian diagonal of the elementwise losses: the exact module's numerical second derivative
+    against the closed forms of the Hessian tests (themselves checked against mpmath's differentiation)."""
+    import test_loss_hessians as H
+
+    _, second, _ = H.ELEMENTWISE[name]
+    pred, target = H._cases(name, params, np.random.default_rng(11))
+    pred, target = pred[-12:], target[-12:]  # the edge cases and a few random ones
+    rec = get(name)
+    prm = rec.bind(params)
+    parts = L.parts(name, pred, target, **prm)
+    checked = 0
+    with mp.workprec(400):
+        for k in range(pred.size):
+            want = second(R.mpf(pred[k]), R.mpf(target[k]),
+                          **{key: R.mpf(v) if isinstance(v, float) else v for key, v in params.items()})
+            if not mp.isfinite(want):
+                continue
+            got = E.exact(rec, "derivative2", pred, target, prm, parts, "sum", k)()
+            assert _close(got, want), (k, pred[k], target[k], got, want)
+            checked += 1
+    assert checked >= 6
+
+
+@pytest.mark.parametrize("pred,target,params", __import__("test_loss_hessians").CE_CASES[:9])
+def test_exact_ce_blocks_agree_with_the_reference(pred, target, params):
+    import test_loss_hessians as H
+
+    rec = get("ce")
+    z = np.array(pred)
+    t = np.array(target, dtype=np.float64)
+    prm = rec.bind({"logits": True, **params})
+    parts = L.parts("ce", z, t, **prm)
+    c = z.shape[-1]
+    with mp.workprec(400):
+        for n, row in enumerate(z.tolist()):
+            A = H._ce_coeffs_mp(t[n], c, params.get("weight"), params.get("label_smoothing", 0.0))
+            want = H._ce_reference([R.mpf(v) for v in row], A)
+            for i in range(c):
+                for j in range(c):
+                    got = E.exact(rec, "derivative2", z, t, prm, parts, "sum", (n * c + i) * c + j)()
+                    assert _close(got, want[i][j]), (n, i, j, got, want[i][j])
+
+
+def test_second_derivatives_in_low_precision_are_settled(monkeypatch):
+    """With every element taken as hard, the second derivatives go through the exact module and come out
+    as the one rounding does away from midpoints (the cases are not near any)."""
+    rng = np.random.default_rng(5)
+    x, t = rng.normal(size=6), rng.uniform(size=6)
+    z, k = rng.normal(size=(2, 3)), np.array([0.0, 2.0])
+    rec_b, rec_c = get("bce"), get("ce")
+    plain_b = np.asarray(rec_b.derivative(x, t, logits=True, order=2, dtype="float32"))
+    plain_c = np.asarray(rec_c.derivative(z, k, logits=True, order=2, dtype="bfloat16"))
+    calls = []
+    real = E.exact
+    monkeypatch.setattr(lowp, "hard_cases", lambda y, *a, **kw: np.ones(np.shape(y), dtype=bool))
+    monkeypatch.setattr(E, "exact", lambda *a, **kw: calls.append(a[1]) or real(*a, **kw))
+    assert np.array_equal(np.asarray(rec_b.derivative(x, t, logits=True, order=2, dtype="float32")), plain_b)
+    assert np.array_equal(np.asarray(rec_c.derivative(z, k, logits=True, order=2, dtype="bfloat16")), plain_c)
+    assert calls.count("derivative2") == 6 + 18
