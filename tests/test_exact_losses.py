@@ -129,7 +129,7 @@ def test_loss_hard_cases_correctly_rounded(name, params, x, t):
 def test_some_hard_case_needs_settling():
     """Rounding the float64 result once would be wrong for some of those cases: the test above can fail."""
     wrong = [c for c in _hard_cases() if float(lowp.round_to(np.array([_float32_of(*c)[0]]), "float32")[0]) != _float32_of(*c)[1]]
-    assert len(wrong) >= 4
+    assert len(wrong) >= 16  # the ties that go to an even neighbour above the exact value
 
 
 def test_loss_command_settles_as_the_api_does():
