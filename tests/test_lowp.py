@@ -101,9 +101,12 @@ def test_round_to_is_one_exact_rounding(fmt):
 
 
 def test_no_double_rounding_through_float32():
+    """1 + 2**-8 + 2**-30 is just above a bfloat16 midpoint: through float32 it becomes the midpoint and
+    ties to even, 1.0 (as ml_dtypes' cast did before 0.7); rounded once it is 1 + 2**-7."""
     x = np.array([1 + 2.0**-8 + 2.0**-30])
-    assert np.array(x).astype(ml_dtypes.bfloat16).astype(np.float64)[0] == 1.0  # ml_dtypes' cast rounds twice
+    assert np.float32(x[0]) == 1 + 2.0**-8  # the midpoint, the way through float32
     assert lowp.round_to(x, "bfloat16")[0] == 1 + 2.0**-7
+    assert lowp.round_to(-x, "float8_e4m3fn")[0] == -1.0 and lowp.round_to(x + 2.0**-4, "e4m3")[0] == 1.125
 
 
 def test_overflow_rules():
