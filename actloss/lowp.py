@@ -8,8 +8,14 @@ mpmath is imported only to settle a hard case.
 Rounding (:func:`round_to`) is done on the float64 values themselves, exactly:
 the quantum of each value's binade is a power of two, ``x / quantum`` is exact
 and ``np.rint`` rounds it to nearest, ties to even, in one step. ml_dtypes'
-own float64 -> bfloat16/float8 cast is never used for that, since it rounds
-twice (through float32).
+own float64 -> bfloat16/float8 cast is never used for that: before ml_dtypes
+0.7 it rounded twice (through float32), and one rounding here does not depend
+on the version installed.
+
+Long inputs of 8- and 16-bit formats are evaluated once per bit pattern and
+looked up (see :func:`rounded_result`). Tiny inputs where f(x) ≈ a1·x is a
+midpoint are settled by the series at 0 (:func:`_near_origin`), losses by
+their exact definitions (:func:`round_loss`, ``actloss._exact_losses``).
 
 Correct rounding (:func:`correctly_rounded`): the float64 kernels are within
 4 ulp of exact (an absolute ``4 * 2**-52`` next to the zeros of some
