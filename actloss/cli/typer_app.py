@@ -133,7 +133,9 @@ patterns, with --dtype; text or CSV). The format is --dtype, else --y's
 dtype. Each element's error is its distance in ulps of the format from the
 exact value correctly rounded (+0 and -0 one point); NaN, infinity,
 zero-sign and flushed-subnormal errors are counted apart. --grad grades a
-derivative (backward) kernel. Exit 0 when every element is within --max-ulp
+derivative (backward) kernel. Vector functions (softmax, glu, ...) take one
+vector per line of text or per row of an .npy, and their outputs as eval
+prints them (one Jacobian per vector with --grad). Exit 0 when every element is within --max-ulp
 (default 1), 1 when not, 2 for bad usage or input. A table on a terminal,
 JSON otherwise.
 
