@@ -113,3 +113,17 @@ def add_dd(ah, al, bh, bl):
     """(ah + al) + (bh + bl) as a double-double (not renormalised)."""
     s, se = two_sum(ah, bh)
     return s, se + (al + bl)
+
+
+def sum_rows(h, l):
+    """Sums along the last axis of double-doubles (h, l): a pairwise two_sum tree (log2(n) vector
+    steps), each step's rounding errors carried in the low part; (sum, low part), not renormalised."""
+    s, e = h, l
+    while s.shape[-1] > 1:
+        if s.shape[-1] % 2:
+            pad = np.zeros(s.shape[:-1] + (1,))
+            s = np.concatenate([s, pad], axis=-1)
+            e = np.concatenate([e, pad], axis=-1)
+        s, err = two_sum(s[..., 0::2], s[..., 1::2])
+        e = (e[..., 0::2] + e[..., 1::2]) + err
+    return s[..., 0], e[..., 0]

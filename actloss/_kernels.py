@@ -37,7 +37,8 @@ import math
 
 import numpy as np
 
-from actloss._dd import div_dd, div_dd_dd, fast_two_sum, square, two_prod, two_prod_const, two_prod_scaled, two_sum
+from actloss._dd import add_dd as _dda, div_dd, div_dd_dd, fast_two_sum, mul_dd as _ddm, square, two_prod, two_prod_const
+from actloss._dd import two_prod_scaled, two_sum
 from actloss.constants import (  # each stated once, with its source
     GELU_TANH_C,
     INV_LN2,
@@ -177,16 +178,6 @@ def _over_1p_sq(e):
     return _div_1p_sq(e, 0.0, e)
 
 
-def _ddm(ah, al, bh, bl):
-    """(ah + al)(bh + bl) as a double-double (not renormalised)."""
-    p, pe = two_prod(ah, bh)
-    return p, pe + (ah * bl + al * bh)
-
-
-def _dda(ah, al, bh, bl):
-    """(ah + al) + (bh + bl) as a double-double (not renormalised)."""
-    s, se = two_sum(ah, bh)
-    return s, se + (al + bl)
 
 
 def _two_prod_safe(a, b):

@@ -30,7 +30,8 @@ import numpy as np
 
 from actloss import _decimal as X
 from actloss._kernels import sigmoid, softplus  # the exact activation kernels
-from actloss._dd import add_dd as _ddadd, div_dd_pair as _dd_div, mul_dd as _ddmul, square, two_prod, two_prod_scaled, two_sum
+from actloss._dd import add_dd as _ddadd, div_dd_pair as _dd_div, mul_dd as _ddmul, square, sum_rows, two_prod, two_prod_scaled
+from actloss._dd import two_sum
 from actloss._vector import _exp_dd
 from actloss.errors import InputError, ShapeError, arg
 
@@ -1213,16 +1214,8 @@ def _row_sum_dd(h: np.ndarray, l: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     (log2(n) vector steps), each step's rounding errors carried in the low part."""
     h = np.asarray(h, dtype=np.float64)
     l = np.broadcast_to(np.asarray(l, dtype=np.float64), h.shape)
-    s, e = h, l
     with np.errstate(invalid="ignore", over="ignore"):
-        while s.shape[-1] > 1:
-            if s.shape[-1] % 2:
-                pad = np.zeros(s.shape[:-1] + (1,))
-                s = np.concatenate([s, pad], axis=-1)
-                e = np.concatenate([e, pad], axis=-1)
-            s, err = two_sum(s[..., 0::2], s[..., 1::2])
-            e = (e[..., 0::2] + e[..., 1::2]) + err
-        sh, sl = s[..., 0], e[..., 0]
+        sh, sl = sum_rows(h, l)
         r = sh + sl
         lo = sl - (r - sh)
         bad = ~np.isfinite(r)

@@ -77,7 +77,7 @@ from decimal import Decimal, localcontext
 import numpy as np
 
 from actloss import _kernels as K
-from actloss._dd import div_dd_pair, fast_two_sum, mul_dd, split, two_prod, two_sum
+from actloss._dd import div_dd_pair, fast_two_sum, mul_dd, split, sum_rows, two_prod, two_sum
 from actloss.constants import GELU_TANH_C, INV_SQRT_2PI, LN2_HI, LN2_LO, SQRT_2_OVER_PI
 from actloss.errors import ShapeError
 
@@ -259,16 +259,10 @@ def _exp_parts(dh, dl):
 
 
 def _sum_dd(h, l):
-    """Row sums of nonnegative double-doubles along the last axis (two_sum tree)."""
-    s, e = h, l
-    while s.shape[-1] > 1:
-        if s.shape[-1] % 2:
-            pad = np.zeros(s.shape[:-1] + (1,))
-            s = np.concatenate([s, pad], axis=-1)
-            e = np.concatenate([e, pad], axis=-1)
-        s, err = two_sum(s[..., 0::2], s[..., 1::2])
-        e = (e[..., 0::2] + e[..., 1::2]) + err
-    return _fast_two_sum(s, e)
+    """Row sums of nonnegative double-doubles along the last axis (two_sum tree), renormalised, each
+    kept as an axis of length 1."""
+    s, e = sum_rows(h, l)
+    return _fast_two_sum(s[..., None], e[..., None])
 
 
 class _Soft:
