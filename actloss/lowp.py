@@ -40,11 +40,12 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
+from actloss._dd import two_prod
 from actloss.errors import ParameterError
 
 __all__ = [
     "FORMATS", "Format", "get_format", "format_names", "round_to", "to_dtype", "correctly_rounded",
-    "evaluate", "rounded_result", "round_loss", "shortest", "bits_of", "from_bits", "all_values",
+    "evaluate", "quantity", "rounded_result", "round_loss", "shortest", "bits_of", "from_bits", "all_values",
 ]
 
 
@@ -207,16 +208,23 @@ def round_to(x: Any, fmt: Any, saturate: bool = False) -> np.ndarray:
     r &= ~((_ONE << shift) - _ONE)
     r |= bits & _SIGN
     out = r.view(np.float64)
-    # below the normal range (zero excepted: mag - 1 wraps) or above the largest value, NaN and inf
-    mag -= _ONE
-    special = mag < _bits_of(fmt.smallest_normal) - _ONE
-    special |= mag >= _bits_of(fmt.max)
+    special = _outside_normal(mag, fmt)
     if special.any():
         idx = np.flatnonzero(special)
         out[idx] = _round_slow(x[idx], fmt, saturate)
     if fmt.overflow == "saturate" and np.isnan(out).any():
         raise ParameterError(f"{fmt.name} has no NaN to hold an undefined result; use a format that has one")
     return out.reshape(shape)
+
+
+def _outside_normal(mag: np.ndarray, fmt: Format) -> np.ndarray:
+    """Where float64 magnitude bits lie outside the format's normal range: zeros and values below it,
+    values above its largest, NaN and inf (those the bit-pattern rounding leaves to the long way).
+    Two comparisons in place; consumes ``mag``."""
+    mag -= _ONE  # zero wraps round to the largest pattern: counted with the values above
+    special = mag < _bits_of(fmt.smallest_normal) - _ONE
+    special |= mag >= _bits_of(fmt.max)
+    return special
 
 
 _MAG = np.uint64(0x7FFF_FFFF_FFFF_FFFF)
@@ -541,29 +549,18 @@ def _near_origin(record, which: str, exact: Callable[..., Any] | None, x: np.nda
         sel = small & side
         if coeffs is None or not sel.any():
             continue
-        a1, rest = coeffs[0], coeffs[1:]
-        k = 0  # the deciding term a2·x² (nonzero by _series_at_origin), bounded by the next
-        power = 2
-        reach = _NEAR_ORIGIN * abs(rest[k]) / max(abs(rest[k + 1]), 1e-300) if rest[k + 1] else _NEAR_ORIGIN
+        a1, a2, a3 = coeffs[:3]  # a2 is not 0 (_series_at_origin); a3 bounds how far it decides
+        reach = _NEAR_ORIGIN * abs(a2) / abs(a3) if a3 else _NEAR_ORIGIN
         xs = x[sel]
-        v, err = two_prod_exact(a1, xs)
+        v, err = two_prod(np.float64(a1), xs)  # a1·x, exact where err is 0
         ok = (err == 0) & (np.abs(xs) < min(reach, _NEAR_ORIGIN)) & (np.abs(v) > 2.0**-1000)
-        # the side of the midpoint a1·x, if it is one: sign(a_power·x^power)
-        toward = np.sign(rest[k]) * np.where(xs < 0, (-1.0) ** power, 1.0)
         with np.errstate(invalid="ignore", over="ignore"):
-            nudged = np.nextafter(v, toward * np.inf)
+            nudged = np.nextafter(v, np.sign(a2) * np.inf)  # the side of the midpoint a1·x: sign(a2·x²)
             r = np.where(_is_midpoint(v, fmt), round_to(nudged, fmt, saturate), round_to(v, fmt, saturate))
         idx = np.flatnonzero(sel)[ok]
         done.reshape(-1)[idx] = True
         values.reshape(-1)[idx] = r[ok]
     return done, values
-
-
-def two_prod_exact(a: float, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """a·b rounded and its rounding error (0 where the product is exact)."""
-    from actloss._dd import two_prod
-
-    return two_prod(np.float64(a), np.asarray(b, dtype=np.float64))
 
 
 def _is_midpoint(v: np.ndarray, fmt: Format) -> np.ndarray:
@@ -602,6 +599,13 @@ def evaluate(record, which: str, x: Any, params: Mapping[str, Any] | None, dtype
     return to_dtype(rounded_result(record, which, x, params, fmt, saturate, *args), fmt)
 
 
+def quantity(record, order: int) -> str:
+    """What ``rounded_result`` evaluates for derivative order 0, 1 or 2 ("value", "derivative",
+    "derivative2"); ParameterError where the record has no such derivative."""
+    record.check_order(max(1, int(order)))
+    return ("value", "derivative", "derivative2")[int(order)]
+
+
 def rounded_result(record, which: str, x: Any, params: Mapping[str, Any] | None, dtype: Any,
                    saturate: bool = False, *args: Any, representable: bool = False) -> np.ndarray:
     """:func:`evaluate`'s values as float64 (each representable in the format).
@@ -612,22 +616,23 @@ def rounded_result(record, which: str, x: Any, params: Mapping[str, Any] | None,
     kernels = record._kernels()
     kernel = {"value": kernels[0], "derivative": kernels[1]}.get(which) or record._second()
     xa = np.asarray(x)
-    if (record.kind != "loss" and fmt.name in ("bfloat16", "float16") and record.shape == "elementwise"
-            and xa.size >= _BY_TABLE and xa.dtype == np.float64 and not (representable or saturate)):
-        # a long float64 input: rounded and encoded in one pass, then looked up by bit pattern
-        return _by_table(record, which, kernel, codes_of(xa.reshape(-1), fmt), params, fmt, saturate).reshape(xa.shape)
-    if representable or of_format(xa, fmt):
-        xr = xa.astype(np.float64)  # already in the format
-    else:
-        xr = round_to(_as_float64(xa), fmt, saturate)
+    in_format = representable or of_format(xa, fmt)
+    if record.kind != "loss" and record.shape == "elementwise" and fmt.bits <= 16 and xa.size >= _BY_TABLE:
+        # a long input of an 8- or 16-bit format: looked up by bit pattern (a float64 input rounded and
+        # encoded in one pass where that is done without ml_dtypes)
+        if fmt.name in ("bfloat16", "float16") and xa.dtype == np.float64 and not (in_format or saturate):
+            codes = codes_of(xa.reshape(-1), fmt)
+        else:
+            xr = xa.astype(np.float64) if in_format else round_to(_as_float64(xa), fmt, saturate)
+            codes = bits_of(xr.reshape(-1), fmt)
+        return _by_table(record, which, kernel, codes, params, fmt, saturate).reshape(xa.shape)
+    xr = xa.astype(np.float64) if in_format else round_to(_as_float64(xa), fmt, saturate)
     if record.kind == "loss":
         target = _as_float64(args[0])
         if target.shape == xr.shape:  # values, not class indices (which no rounding may move)
             target = round_to(target, fmt, saturate)
         y = np.asarray(kernel(xr, target, **params), dtype=np.float64)
         return round_loss(record, which, xr, target, params, y, fmt, saturate)
-    if fmt.name != "float64" and fmt.bits <= 16 and record.shape == "elementwise" and xr.size >= _BY_TABLE:
-        return _by_table(record, which, kernel, bits_of(xr.reshape(-1), fmt), params, fmt, saturate).reshape(xr.shape)
     y = np.asarray(kernel(xr, **params), dtype=np.float64)
     if fmt.name == "float64":
         return y
@@ -705,9 +710,7 @@ def codes_of(x: np.ndarray, fmt: Format) -> np.ndarray:
     r -= np.uint64((1023 - 127) << 7)
     r |= (bits >> np.uint64(48)) & np.uint64(0x8000)
     codes = r.astype(np.uint16)
-    mag -= _ONE  # zero wraps round: it goes the long way too
-    special = mag < _bits_of(fmt.smallest_normal) - _ONE
-    special |= mag >= _bits_of(fmt.max)
+    special = _outside_normal(mag, fmt)
     if special.any():
         idx = np.flatnonzero(special)
         codes[idx] = bits_of(round_to(x[idx], fmt), fmt)

@@ -44,11 +44,6 @@ def _format_of(actual: np.ndarray, dtype: Any) -> lowp.Format:
     return lowp.get_format(actual.dtype)
 
 
-def _in_format(a: Any, fmt: lowp.Format) -> bool:
-    """Whether ``a`` is an array of the format's own dtype (its values need no rounding)."""
-    return lowp.of_format(a, fmt)
-
-
 def _rounded(v: np.ndarray, fmt: lowp.Format, exact: bool) -> np.ndarray:
     return v if exact else lowp.round_to(v, fmt)
 
@@ -83,9 +78,7 @@ def _ordinal(v: np.ndarray, fmt: lowp.Format) -> np.ndarray:
 def _exact(name: str, x: np.ndarray, fmt: lowp.Format, grad: bool | int, params: dict) -> np.ndarray:
     """The correctly rounded f (grad False), f' (True or 1) or f'' (2) at x."""
     rec = _get(name)
-    rec.check_order(max(1, int(grad)))
-    which = ("value", "derivative", "derivative2")[int(grad)]
-    return lowp.rounded_result(rec, which, x, params, fmt, representable=True)  # x: rounded by the caller
+    return lowp.rounded_result(rec, lowp.quantity(rec, grad), x, params, fmt, representable=True)  # x: rounded by the caller
 
 
 def _errors_and_classes(got: np.ndarray, exact: np.ndarray, fmt: lowp.Format,
@@ -147,9 +140,9 @@ def report(actual: Any, name: str, x: Any, *, dtype: Any = None, grad: bool = Fa
             total = r if total is None else _merge(total, r, worst)
         return total
     got = _as_values(a, fmt, bits)
-    xs = _rounded(_as_values(x, fmt, bits), fmt, bits or _in_format(x, fmt))
+    xs = _rounded(_as_values(x, fmt, bits), fmt, bits or lowp.of_format(x, fmt))
     exact = _exact(name, xs, fmt, grad, params)
-    err, classes = _errors_and_classes(got, exact, fmt, bits or _in_format(a, fmt))
+    err, classes = _errors_and_classes(got, exact, fmt, bits or lowp.of_format(a, fmt))
     return _report(name, _get(name).bind(params), fmt, xs, got, exact, err, classes, max_ulp, worst)
 
 

@@ -26,11 +26,9 @@ def compute(record, params, x, derivative: int, lowp=None, shown: bool = True):
     """f, f' or f'' at x; with ``lowp`` (a LowPrecision) correctly rounded into its format, as printed
     (``shown=False``: the rounded values themselves, for :meth:`LowPrecision.shown` later)."""
     if lowp is not None:
-        from actloss.lowp import rounded_result
+        from actloss.lowp import quantity, rounded_result
 
-        which = ("value", "derivative", "derivative2")[int(derivative)]
-        record.check_order(max(1, int(derivative)))
-        y = rounded_result(record, which, x, params, lowp.format, lowp.saturate)
+        y = rounded_result(record, quantity(record, derivative), x, params, lowp.format, lowp.saturate)
         return lowp.shown(y) if shown else y
     if derivative == 2:
         return record.derivative(x, order=2, **params)
