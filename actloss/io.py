@@ -179,7 +179,8 @@ def iter_chunks(stream: BinaryIO, size: int = CHUNK, lines_only: bool = False) -
         yield rest, lines
 
 
-def _check_path(path: str) -> None:
+def check_path(path: str) -> None:
+    """InputError, in the one wording of every command, unless ``path`` is an existing file."""
     import os
 
     if not os.path.exists(path):
@@ -192,7 +193,7 @@ def open_input(path: str) -> tuple[BinaryIO, str, bool]:
     """A text or CSV input file to stream: (binary file, name for messages, is CSV)."""
     import os
 
-    _check_path(path)
+    check_path(path)
     try:
         fh = open(path, "rb")
     except OSError as exc:
@@ -204,7 +205,7 @@ def read_file(path: str, vector: bool) -> np.ndarray:
     """Numbers from .npy, .csv or text; vectors as rows (2-D) when ``vector``."""
     import os
 
-    _check_path(path)
+    check_path(path)
     if path.lower().endswith(".npy"):
         arr = load_npy(path)
         if vector:
@@ -264,7 +265,7 @@ def iter_input(path: str | None, vector: bool) -> Iterator[np.ndarray]:
 
 
 def _npy_blocks(path: str, vector: bool) -> Iterator[np.ndarray]:
-    _check_path(path)
+    check_path(path)
     arr = load_npy(path, mmap=True)
     if vector:
         rows = arr.reshape(1, -1) if arr.ndim <= 1 else arr.reshape(-1, arr.shape[-1])

@@ -219,6 +219,8 @@ def test_check_usage_errors_exit_2(tmp_path):
     assert code == 2 and "--dtype" in err and len(err.strip().splitlines()) == 1
     code, out, err = _check("gelu", "--x", str(tmp_path / "b.npy"))
     assert code == 2 and "missing --y" in err
+    code, out, err = _check("gelu", "--dtype", "bf16", "--x", str(tmp_path / "b.npy"), "--y", str(tmp_path / "none.npy"))
+    assert code == 2 and err == f"actloss: error: no such input file: {str(tmp_path / 'none.npy')!r}\n"  # as eval says it
 
 
 def test_check_order_2_grades_a_second_derivative_kernel(tmp_path):

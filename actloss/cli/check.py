@@ -18,6 +18,7 @@ def _load(path: str, option: str, fmt, vector: bool = False):
     from actloss import io
 
     if path.lower().endswith(".npy"):
+        io.check_path(path)
         try:
             a = np.load(path, mmap_mode="r")  # graded block by block: never all in memory
         except (OSError, ValueError) as exc:
